@@ -1,0 +1,65 @@
+/** The `erp:` section of a pair config when the ERP is Infor CloudSuite (M3 through ION API). */
+import { z } from 'zod';
+
+export const InforConfig = z.strictObject({
+  system: z.literal('infor'),
+  /** Path to the .ionapi file (relative to the config file), or its JSON content (a secret reference may hold the whole file). */
+  ionapi: z.string().min(1),
+  /** M3 company (CONO), sent as option `cono` on every call. */
+  company: z.coerce.string().regex(/^\d{1,3}$/, 'expected a numeric M3 company (CONO) such as 100'),
+  /** M3 division (DIVI), sent on finance transactions. */
+  division: z.string().min(1).max(3),
+  m3: z
+    .strictObject({
+      /** maxrecs per Lst call (apis/infor.md §6.1). */
+      pageSize: z.coerce.number().int().min(1).max(10_000).default(500),
+      /** LstSuppliers has no LMTS in its output: the next watermark is run start minus this (§6.2). */
+      lagSeconds: z.coerce.number().int().nonnegative().default(300),
+      /** Accounting dimension (AITP) of GL accounts. */
+      accountAitp: z.coerce.number().int().min(1).max(7).default(1),
+      /** Accounting dimension (AITP) that holds cost centers (MODELED, default 2). */
+      costCenterAitp: z.coerce.number().int().min(1).max(7).default(2),
+      /** Request budget per run (§8). */
+      maxCallsPerRun: z.coerce.number().int().positive().default(20_000),
+      /** EXPORTMI query templates; {wm} = watermark, {last} = last key of the previous page (MODELED, §5.3). */
+      exportQueries: z
+        .strictObject({
+          poHeads: z.string().default("IAPUNO,IALMTS from MPHEAD where IALMTS > {wm} and IAPUNO > '{last}'"),
+          poLines: z.string().default('IBPUNO,IBPNLI,IBPNLS,IBLMTS from MPLINE where IBLMTS > {wm}'),
+        })
+        .prefault({}),
+      exportMaxRows: z.coerce.number().int().positive().default(10_000),
+    })
+    .prefault({}),
+  http: z
+    .strictObject({
+      timeoutSeconds: z.coerce.number().positive().default(60),
+      /** Client-side limit; Infor's peak is 3,000/min per tenant (§8). */
+      requestsPerMinute: z.coerce.number().int().nonnegative().default(3000),
+      /** Requests strictly sequential per tenant (§8). */
+      concurrency: z.coerce.number().int().positive().default(1),
+      retryAttempts: z.coerce.number().int().min(1).max(20).default(6),
+      retryBaseMs: z.coerce.number().int().nonnegative().default(1000),
+      retryMaxMs: z.coerce.number().int().positive().default(60_000),
+      /** A 429 asking to wait longer than this (the daily quota) ends the run as partial (§8). */
+      maxRetryAfterSeconds: z.coerce.number().int().positive().default(300),
+    })
+    .prefault({}),
+});
+export type InforConfig = z.infer<typeof InforConfig>;
+
+/** The .ionapi file (apis/infor.md §3). Unknown keys are ignored; saak/sask are needed for the password grant. */
+export const IonApiFile = z.looseObject({
+  ti: z.string().min(1),
+  ci: z.string().min(1),
+  cs: z.string().min(1),
+  iu: z.url(),
+  pu: z.url(),
+  ot: z.string().min(1),
+  or: z.string().optional(),
+  saak: z.string().min(1, 'missing: this .ionapi file has no service account (saak/sask); create a Backend Service app with a service account'),
+  sask: z.string().min(1),
+});
+export type IonApiFile = z.infer<typeof IonApiFile>;
+
+export const INFOR_SECRET_KEYS = ['ionapi'] as const;

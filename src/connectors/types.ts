@@ -1,0 +1,122 @@
+/**
+ * What every connector offers the engine. Connectors speak only the canonical model (src/model):
+ * they know nothing of the ledger or the engine. An ERP connector reads master data (and, later,
+ * posts invoices); an AP connector writes master data (and, later, reads approved invoices).
+ */
+import type { TokenCache } from '../auth/types.js';
+import type { TraceSink } from '../http/types.js';
+import type { DimensionValue, GlAccount, PurchaseOrder, Supplier } from '../model/master-data.js';
+import type { MirrorEntity } from '../model/entities.js';
+import type { Redactor } from '../secrets/redactor.js';
+
+export interface MirrorRecordTypes {
+  suppliers: Supplier;
+  purchaseOrders: PurchaseOrder;
+  glAccounts: GlAccount;
+  costCenters: DimensionValue;
+}
+
+/**
+ * One item read from the source: a canonical record, or a record the connector could not map, kept
+ * with the reason so the engine can hold it instead of dropping it.
+ */
+export type SourceItem<T> =
+  | { key: string; record: T; invalid?: undefined; raw?: unknown }
+  | { key: string; record?: undefined; invalid: string; raw?: unknown };
+
+export interface MirrorRead<T> {
+  /** Records changed after the watermark, streamed page by page. */
+  items: AsyncIterable<SourceItem<T>>;
+  /**
+   * The watermark to store once every item has been handled. Valid only after `items` has been
+   * iterated to the end; null keeps the previous watermark.
+   */
+  nextWatermark(): string | null;
+}
+
+export interface ReadContext {
+  /** When the run started (watermarks derived from the clock use it, never "now"). */
+  runStartedAt: Date;
+}
+
+export interface PingResult {
+  system: string;
+  displayName: string;
+  /** The URL that was read (no secrets in it). */
+  endpoint: string;
+  latencyMs: number;
+  tokenExpiresAt?: Date;
+  ok: boolean;
+  /** One line for the operator: "token ok, read 1 supplier" or what to fix. */
+  message: string;
+  /** Stable error code when !ok. */
+  code?: string;
+}
+
+export interface ErpConnector {
+  readonly system: string;
+  readonly displayName: string;
+  /** Mirror entities this ERP can read. */
+  readonly mirrorEntities: readonly MirrorEntity[];
+  readMirror<E extends MirrorEntity>(entity: E, since: string | null, ctx: ReadContext): MirrorRead<MirrorRecordTypes[E]>;
+  /** Token, one cheap authenticated read, version/region checks. Never throws for a refused login: reports it. */
+  ping(): Promise<PingResult>;
+  close?(): Promise<void>;
+}
+
+export interface MirrorWrite<T> {
+  /** The source key (ledger key) of the record. */
+  key: string;
+  record: T;
+}
+
+/** Final outcome of writing one record. */
+export type WriteOutcome =
+  /** Stored by the target. `unchanged` when the target reported it identical to what it had. */
+  | { key: string; status: 'written' | 'unchanged'; targetKey: string; requestId?: string }
+  /** Refused by the target for this record (phase-1 validation or phase-2 item error). Held with the reason. */
+  | { key: string; status: 'rejected'; targetKey?: string; reason: string; requestId?: string }
+  /** Sent, but the target did not confirm in time; resent next run. */
+  | { key: string; status: 'unconfirmed'; targetKey?: string; reason: string; requestId?: string };
+
+/** A batch the target accepted for asynchronous processing; `confirm` waits for the outcome. */
+export interface SubmittedBatch {
+  readonly entity: MirrorEntity;
+  /** Outcomes already final at submit time (records refused in phase 1). */
+  readonly settled: WriteOutcome[];
+  /** Keys still waiting for the target's verdict. */
+  readonly pendingKeys: string[];
+}
+
+export interface ApConnector {
+  readonly system: string;
+  readonly displayName: string;
+  /** Mirror entities this AP platform accepts. */
+  readonly mirrorTargets: readonly MirrorEntity[];
+  /** Largest number of source records per submit for the entity. */
+  batchSize(entity: MirrorEntity): number;
+  /**
+   * Map the record to the target's shape and check the target's own limits (required fields,
+   * lengths) without sending. Returns a reason when the target would refuse it. Used for dry runs
+   * and to hold bad records before a whole batch is refused for one of them.
+   */
+  checkMirror<E extends MirrorEntity>(entity: E, item: MirrorWrite<MirrorRecordTypes[E]>): string | undefined;
+  /** Send one batch. Throws only when the whole batch could not be sent (auth, connection). */
+  submitMirror<E extends MirrorEntity>(entity: E, batch: MirrorWrite<MirrorRecordTypes[E]>[]): Promise<SubmittedBatch>;
+  /** Wait for the target's verdict on a submitted batch: one outcome per record of the batch. */
+  confirmMirror(batch: SubmittedBatch): Promise<WriteOutcome[]>;
+  ping(): Promise<PingResult>;
+  close?(): Promise<void>;
+}
+
+/** What the CLI hands a connector factory besides its own config section. */
+export interface ConnectorDeps {
+  redactor: Redactor;
+  trace?: TraceSink;
+  /** Cross-run token storage (the ledger, encrypted). */
+  tokenCache?: TokenCache;
+  /** Directory of the pair's config file; relative paths in it (the .ionapi file) resolve from here. */
+  configDir: string;
+  /** Clock; tests inject one. */
+  now?: () => Date;
+}

@@ -1,0 +1,2 @@
+export * from './master-data.js';
+export * from './entities.js';
