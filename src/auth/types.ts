@@ -33,3 +33,13 @@ export interface TokenCache {
   save(key: string, token: CachedToken): void;
   remove(key: string): void;
 }
+
+/**
+ * Raw cross-run storage of encrypted token blobs (the ledger implements it). Providers never hand it
+ * plaintext: `createEncryptedTokenCache` (token-cache.ts) wraps it with AES-256-GCM.
+ */
+export interface TokenBlobStore {
+  loadBlob(key: string): Buffer | undefined;
+  saveBlob(key: string, blob: Buffer): void;
+  removeBlob(key: string): void;
+}

@@ -3,7 +3,7 @@
  * they know nothing of the ledger or the engine. An ERP connector reads master data (and, later,
  * posts invoices); an AP connector writes master data (and, later, reads approved invoices).
  */
-import type { TokenCache } from '../auth/types.js';
+import type { TokenBlobStore } from '../auth/types.js';
 import type { TraceSink } from '../http/types.js';
 import type { DimensionValue, GlAccount, PurchaseOrder, Supplier } from '../model/master-data.js';
 import type { MirrorEntity } from '../model/entities.js';
@@ -113,8 +113,8 @@ export interface ApConnector {
 export interface ConnectorDeps {
   redactor: Redactor;
   trace?: TraceSink;
-  /** Cross-run token storage (the ledger, encrypted). */
-  tokenCache?: TokenCache;
+  /** Cross-run token storage (the ledger); the connector wraps it with createEncryptedTokenCache. */
+  tokenStore?: TokenBlobStore;
   /** Directory of the pair's config file; relative paths in it (the .ionapi file) resolve from here. */
   configDir: string;
   /** Clock; tests inject one. */
