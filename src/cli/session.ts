@@ -1,0 +1,70 @@
+/**
+ * What a command that works on a pair opens: the config (validated), the redactor that learned its
+ * secrets, the ledger, the optional trace file and both connectors. Closing releases all of it.
+ */
+import { loadPairConfig, defaultLedgerPath, type LoadedConfig } from '../config/load.js';
+import { createApConnector, createErpConnector } from '../connectors/registry.js';
+import type { ApConnector, ErpConnector } from '../connectors/types.js';
+import type { TraceSink } from '../http/types.js';
+import { Ledger } from '../ledger/ledger.js';
+import { Redactor } from '../secrets/redactor.js';
+import { configDirOf, type GlobalOptions } from './globals.js';
+
+export function ledgerPathOf(g: GlobalOptions, env: NodeJS.ProcessEnv = process.env): string {
+  return g.db ?? env.MLSYNC_DB ?? defaultLedgerPath(env);
+}
+
+export interface PairSession {
+  loaded: LoadedConfig;
+  redactor: Redactor;
+  ledger: Ledger;
+  erp: ErpConnector;
+  ap: ApConnector;
+  trace: TraceSink | undefined;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  env?: NodeJS.ProcessEnv;
+}
+
+export function loadConfig(pair: string, g: GlobalOptions, redactor: Redactor, env: NodeJS.ProcessEnv = process.env): LoadedConfig {
+  return loadPairConfig(pair, { configDir: configDirOf(g, env), env, redactor });
+}
+
+export async function openPair(pair: string, g: GlobalOptions, redactor: Redactor, opts: OpenOptions = {}): Promise<PairSession> {
+  const env = opts.env ?? process.env;
+  const loaded = loadConfig(pair, g, redactor, env);
+  let trace: TraceSink | undefined;
+  if (g.trace) {
+    const { openTraceFile } = await import('../http/trace.js');
+    trace = openTraceFile(g.trace);
+  }
+  const ledger = Ledger.open(ledgerPathOf(g, env), { redactor });
+  const deps = { redactor, trace, tokenStore: ledger, configDir: loaded.dir };
+  let erp: ErpConnector | undefined;
+  let ap: ApConnector | undefined;
+  try {
+    erp = await createErpConnector(loaded.config.erp, deps);
+    ap = await createApConnector(loaded.config.ap, deps);
+  } catch (err) {
+    ledger.close();
+    await trace?.close();
+    throw err;
+  }
+  const session: PairSession = {
+    loaded,
+    redactor,
+    ledger,
+    erp,
+    ap,
+    trace,
+    async close() {
+      await erp?.close?.();
+      await ap?.close?.();
+      ledger.close();
+      await trace?.close();
+    },
+  };
+  return session;
+}
