@@ -2,7 +2,8 @@
  * What a command that works on a pair opens: the config (validated), the redactor that learned its
  * secrets, the ledger, the optional trace file and both connectors. Closing releases all of it.
  */
-import { loadPairConfig, defaultLedgerPath, type LoadedConfig } from '../config/load.js';
+import { loadPairConfig, type LoadedConfig } from '../config/load.js';
+import { resolveLedgerPath } from '../config/paths.js';
 import { createApConnector, createErpConnector } from '../connectors/registry.js';
 import type { ApConnector, ErpConnector } from '../connectors/types.js';
 import type { TraceSink } from '../http/types.js';
@@ -11,7 +12,7 @@ import { Redactor } from '../secrets/redactor.js';
 import { configDirOf, type GlobalOptions } from './globals.js';
 
 export function ledgerPathOf(g: GlobalOptions, env: NodeJS.ProcessEnv = process.env): string {
-  return g.db ?? env.MLSYNC_DB ?? defaultLedgerPath(env);
+  return resolveLedgerPath(g.db, env);
 }
 
 export interface PairSession {

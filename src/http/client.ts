@@ -73,6 +73,12 @@ function flattenHeaders(headers: Record<string, string | string[] | undefined>):
   return out;
 }
 
+function lowerCaseNames(headers: Record<string, string> | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) out[name.toLowerCase()] = value;
+  return out;
+}
+
 function hasHeader(headers: Record<string, string>, name: string): boolean {
   const wanted = name.toLowerCase();
   return Object.keys(headers).some((h) => h.toLowerCase() === wanted);
@@ -163,7 +169,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
 
   /** One exchange on the wire. Never throws for an HTTP status; network failures come back as `error`. */
   async function send(req: HttpRequest, state: RequestState, token: string | undefined): Promise<Exchange> {
-    const headers: Record<string, string> = { 'user-agent': USER_AGENT, ...options.headers, ...req.headers };
+    // Lower-cased so a per-request header replaces a default of another spelling instead of doubling it.
+    const headers: Record<string, string> = { 'user-agent': USER_AGENT, ...lowerCaseNames(options.headers), ...lowerCaseNames(req.headers) };
     if (token !== undefined) headers.authorization = `Bearer ${token}`;
     const body = requestBody(req, headers);
     const timeoutMs = req.timeoutMs ?? options.timeoutMs;

@@ -1,19 +1,16 @@
 /**
  * JSON with object keys sorted at every level and no whitespace: the same value always gives the same
- * text, so an audit entry's hash can be recomputed from what was stored. Values that JSON drops
- * (undefined, functions) are dropped here too; non-finite numbers become null, as in JSON.stringify.
+ * text, so an audit entry's hash can be recomputed from what was stored. Otherwise JSON.stringify's
+ * rules (toJSON, undefined dropped, non-finite numbers → null).
  */
 
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(sortKeys(JSON.parse(JSON.stringify(value ?? null)) as unknown));
+function sortedKeys(_key: string, value: unknown): unknown {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return value;
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(value).sort()) out[k] = (value as Record<string, unknown>)[k];
+  return out;
 }
 
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const key of Object.keys(value).sort()) out[key] = sortKeys((value as Record<string, unknown>)[key]);
-    return out;
-  }
-  return value;
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value ?? null, sortedKeys) ?? 'null';
 }

@@ -11,6 +11,8 @@ export const LEDGER_ERROR = {
   SCHEMA_TOO_NEW: 'LEDGER_SCHEMA_TOO_NEW',
   /** A caller named a run that is not in the ledger (a bug, not an operator problem). */
   UNKNOWN_RUN: 'LEDGER_UNKNOWN_RUN',
+  /** A record update named a state that is not in RECORD_STATE (a bug). */
+  INVALID_STATE: 'LEDGER_INVALID_STATE',
 } as const;
 
 export class LedgerError extends MlsyncError {

@@ -75,8 +75,9 @@ export class Redactor {
     }
     // Bearer and Basic credentials, and key=value pairs of secret-named form fields.
     out = out.replace(/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/g, `$1 ${MASK}`);
+    // Pre-signed URLs are bearer credentials until they expire (apis/basware.md §3.3): mask their signature too.
     out = out.replace(
-      /\b(password|client_secret|refresh_token|access_token|sask|saak|token)=([^&\s"]+)/gi,
+      /\b(password|client_secret|refresh_token|access_token|sask|saak|token|X-Amz-Signature|X-Amz-Credential|X-Amz-Security-Token)=([^&\s"]+)/gi,
       `$1=${MASK}`,
     );
     out = out.replace(

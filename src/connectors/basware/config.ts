@@ -29,6 +29,12 @@ export const BaswareConfig = z
     /** Language of account and cost-center names; an en-US name is always sent too. */
     nameLanguage: z.string().default('en-US'),
     matchingMode: z.enum(['Standard', 'Blanket', 'Return', 'Service']).default('Standard'),
+    /** isReceiptRequired on matching order lines: invoices wait for a goods receipt (3-way match). */
+    receiptRequired: bool.default(true),
+    /** isReceiptBasedMatching on matching order lines: match against individual goods receipts. */
+    receiptBasedMatching: bool.default(false),
+    /** schemeId under which the supplier's tax id is sent as a vendor identifier (a value configured in P2P). */
+    taxIdSchemeId: z.string().min(1).max(32).default('VAT'),
     http: z
       .strictObject({
         timeoutSeconds: z.coerce.number().positive().default(60),

@@ -3,6 +3,20 @@
  * §4.2), scopes. The region table is what the base-URL check compares against.
  */
 
+export const BASWARE_SYSTEM = 'basware';
+export const BASWARE_DISPLAY_NAME = 'Basware';
+/** The variables operators set for the API client (contract.md); named in login errors. */
+export const BASWARE_CREDENTIAL_ENV = 'BASWARE_CLIENT_ID/BASWARE_CLIENT_SECRET';
+
+/** Import endpoints (§4.1, §4.2), relative to baseUrl. */
+export const BASWARE_IMPORT_PATHS = {
+  vendors: '/v1/vendors',
+  accounts: '/v1/accounts',
+  costCenters: '/v1/costCenters',
+  matchingOrders: '/v1/matchingOrders',
+  matchingOrderLines: '/v1/matchingOrderLines',
+} as const;
+
 export const BASWARE_REGIONS = ['EU', 'US', 'AU', 'CA'] as const;
 export type BaswareRegion = (typeof BASWARE_REGIONS)[number];
 

@@ -7,7 +7,7 @@ import type { SimClock, SimRequest, SimResponse } from '../kit/server.js';
 import type { InforSimConfig } from './config.js';
 import { invalidToken, tooManyRequests } from './envelope.js';
 import { DAY_MS, MINUTE_MS, WindowCounter } from './quotas.js';
-import type { InforSimStats } from './stats.js';
+import type { SimCounters } from './stats.js';
 
 /** An app + service account as `POST /_sim/clients` takes it. */
 export interface ClientRegistration {
@@ -59,7 +59,7 @@ export interface AuthDeps {
   tenant: string;
   clock: SimClock;
   config: () => InforSimConfig;
-  stats: () => InforSimStats;
+  stats: () => SimCounters;
   baseUrl: () => string;
 }
 

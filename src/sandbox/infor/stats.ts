@@ -19,9 +19,26 @@ export interface InforSimStats {
   quotaRejections: number;
   /** Injected faults, by switch. */
   faults: { fail5xx: number; rateLimited: number; connectionResets: number; failedAfterCommit: number };
+  /** What the simulated M3 holds now (all companies). */
+  records: RecordCounts;
 }
 
-export function emptyStats(): InforSimStats {
+export interface RecordCounts {
+  suppliers: number;
+  purchaseOrders: number;
+  poLines: number;
+  /** Accounting identities of dimension 1. */
+  accounts: number;
+  /** Accounting identities of dimension 2 (the default cost-centre dimension). */
+  costCenters: number;
+  invoiceBatches: number;
+  ledgerInvoices: number;
+}
+
+/** The counters the handlers bump; `records` is read from the store when stats are asked for. */
+export type SimCounters = Omit<InforSimStats, 'records'>;
+
+export function emptyStats(): SimCounters {
   return {
     tokenRequests: 0,
     tokensIssued: {},

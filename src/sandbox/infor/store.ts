@@ -3,6 +3,7 @@
  * batches and the supplier ledger. Rows are M3Records (every value a string) kept in M3 key order. Every
  * master-data row carries an LMTS, bumped when a row changes (apis/infor.md §6.2).
  */
+import { formatCents, multiplyToCents, toCents } from './amounts.js';
 import type { M3Record } from './envelope.js';
 import { fieldDef } from './fields.js';
 import { LmtsSource } from './m3-time.js';
@@ -106,7 +107,7 @@ export class SortedTable<T> {
   }
 }
 
-function require(record: M3Record, field: string, what: string): string {
+function needField(record: M3Record, field: string, what: string): string {
   const value = record[field];
   if (value === undefined || value === '') throw new Error(`${what} needs ${field}`);
   return value;
@@ -146,20 +147,20 @@ export class M3Store {
     const cono = this.defaults.cono();
     const divi = this.defaults.divi();
     for (const s of data.suppliers ?? []) {
-      require(s, 'SUNO', 'a seeded supplier');
-      const row = { CONO: cono, STAT: '20', ...s };
+      needField(s, 'SUNO', 'a seeded supplier');
+      const row: M3Record = { CONO: cono, STAT: '20', ...s };
       row.LMTS ||= this.lmts.next();
       row.PRSU ||= row.SUNO!;
       this.suppliers.put(row);
     }
     for (const po of data.purchaseOrders ?? []) {
-      const head = { CONO: cono, DIVI: divi, ...po.head };
-      require(head, 'PUNO', 'a seeded purchase order head');
-      require(head, 'SUNO', `purchase order ${head.PUNO}`);
+      const head: M3Record = { CONO: cono, DIVI: divi, ...po.head };
+      needField(head, 'PUNO', 'a seeded purchase order head');
+      needField(head, 'SUNO', `purchase order ${head.PUNO}`);
       head.LMTS ||= this.lmts.next();
       const lines = (po.lines ?? []).map((l) => {
-        const line = { ...l, CONO: head.CONO!, PUNO: head.PUNO! };
-        require(line, 'PNLI', `a line of purchase order ${head.PUNO}`);
+        const line: M3Record = { ...l, CONO: head.CONO!, PUNO: head.PUNO! };
+        needField(line, 'PNLI', `a line of purchase order ${head.PUNO}`);
         line.PNLS ||= '0';
         line.LMTS ||= head.LMTS!;
         return line;
@@ -168,9 +169,9 @@ export class M3Store {
       this.purchaseOrders.put({ head, lines });
     }
     for (const a of data.accountIds ?? []) {
-      const row = { CONO: cono, DIVI: divi, LCCD: '0', VTDT: '', ...a };
-      require(row, 'AITP', 'a seeded accounting identity');
-      require(row, 'AITM', 'a seeded accounting identity');
+      const row: M3Record = { CONO: cono, DIVI: divi, LCCD: '0', VTDT: '', ...a };
+      needField(row, 'AITP', 'a seeded accounting identity');
+      needField(row, 'AITM', 'a seeded accounting identity');
       row.LMTS ||= this.lmts.next();
       row.LMDT ||= row.LMTS!.slice(0, 8);
       this.accounts.put(row);
@@ -214,6 +215,13 @@ export class M3Store {
         const line = po?.lines.find((l) => l.PNLI === t.key.PNLI && l.PNLS === pnls);
         if (!line) throw new Error(`purchase order line ${t.key.PUNO}/${t.key.PNLI}/${pnls} does not exist in company ${cono}`);
         Object.assign(line, t.changes, { LMTS: lmts });
+        // A changed quantity or price changes the line amount and the order total, as in M3.
+        if (('ORQA' in t.changes || 'PUPR' in t.changes) && !('LNAM' in t.changes)) {
+          line.LNAM = formatCents(multiplyToCents(line.ORQA ?? '0', line.PUPR ?? '0'));
+        }
+        const total = formatCents(po!.lines.reduce((sum, l) => sum + toCents(l.LNAM ?? '0'), 0n));
+        po!.head.NTAM = total;
+        po!.head.COAM = total;
         return line;
       }
       case 'account': {
@@ -256,7 +264,7 @@ export class M3Store {
     const { coding, poRefs, imagePath, ...fields } = seed;
     const record: M3Record = { CONO: cono, DIVI: divi, TRCD: '40', APRV: '1', RECO: '0', REDE: '', PCUA: '0.00' };
     for (const [k, v] of Object.entries(fields)) if (typeof v === 'string') record[k] = v;
-    for (const f of ['SUNO', 'SINO', 'IVDT', 'CUAM']) require(record, f, 'a seeded ledger invoice');
+    for (const f of ['SUNO', 'SINO', 'IVDT', 'CUAM']) needField(record, f, 'a seeded ledger invoice');
     record.SPYN ||= record.SUNO!;
     record.INYR ||= record.IVDT!.slice(0, 4);
     record.YEA4 ||= record.INYR!;

@@ -1,0 +1,111 @@
+/**
+ * `mlsync demo [pair]`: starts the pair's sandbox on loopback and runs the real pair against it three
+ * times: a full first sync, a second run that must send nothing, and a run after three suppliers were
+ * changed in M3 that must send exactly those three.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ConfigError } from '../../errors.js';
+import { Redactor } from '../../secrets/redactor.js';
+import { reportError } from '../errors.js';
+import { EXIT, type ExitCode } from '../exit-codes.js';
+import { configDirOf, type GlobalOptions } from '../globals.js';
+import { Output } from '../output.js';
+import { openPair, type PairSession } from '../session.js';
+import { executeRun } from './run.js';
+import type { RunSummary } from '../../engine/run.js';
+
+const DEMO_PAIRS = ['infor-basware'] as const;
+
+/** The config folder: the user's when it has the pair, else the one shipped with mlsync. */
+function demoConfigDir(g: GlobalOptions, pair: string): string {
+  const own = configDirOf(g);
+  if (existsSync(join(own, `${pair}.yaml`))) return own;
+  return fileURLToPath(new URL('../../../configs/', import.meta.url));
+}
+
+export async function demoCommand(pair: string, opts: { keep?: boolean }, g: GlobalOptions): Promise<ExitCode> {
+  const redactor = new Redactor();
+  const out = new Output({ ...g, redactor });
+  await out.prepare();
+  if (!(DEMO_PAIRS as readonly string[]).includes(pair)) {
+    return reportError(new ConfigError(`There is no sandbox for pair '${pair}' yet; sandboxes: ${DEMO_PAIRS.join(', ')}.`), out);
+  }
+  const { startInforBaswareSandbox } = await import('../../sandbox/pairs/infor-basware.js');
+  const step = out.step('Starting the sandbox (Infor M3 and Basware simulators on loopback)');
+  const sandbox = await startInforBaswareSandbox();
+  const counts = sandbox.infor.stats().records;
+  step.succeed(
+    `Sandbox up: Infor M3 at ${sandbox.infor.url} (${counts.suppliers} suppliers, ${counts.purchaseOrders} purchase orders, ` +
+      `${counts.accounts} GL accounts, ${counts.costCenters} cost centers); Basware at ${sandbox.basware.url}`,
+  );
+  const db = g.db ?? join(sandbox.dir, 'demo-ledger.sqlite');
+  const globals: GlobalOptions = { ...g, db, configDir: demoConfigDir(g, pair) };
+  const env = { ...process.env, ...sandbox.env };
+  const summaries: RunSummary[] = [];
+  let session: PairSession | undefined;
+  try {
+    session = await openPair(pair, globals, redactor, { env });
+
+    out.info('\n1. First sync: all master data goes to Basware.');
+    summaries.push(await executeRun(session, out, { dryRun: false }));
+
+    out.info('\n2. The same sync again: nothing changed in M3, so nothing is sent.');
+    const before = importRequests(sandbox.basware.server.log);
+    summaries.push(await executeRun(session, out, { dryRun: false }));
+    out.info(`   Import requests Basware received in this run: ${importRequests(sandbox.basware.server.log) - before}`);
+
+    const touched = pickSuppliers(sandbox.infor, 3);
+    out.info(`\n3. Three suppliers change in M3 (${touched.join(', ')}); only those are sent.`);
+    for (const suno of touched) {
+      sandbox.infor.touch({ entity: 'supplier', key: { CONO: '100', SUNO: suno }, changes: { SUNM: `${supplierName(sandbox.infor, suno)} (renamed)` } });
+    }
+    const logStart = sandbox.basware.server.log.length;
+    summaries.push(await executeRun(session, out, { dryRun: false }));
+    const sent = vendorCodesSent(sandbox.basware, logStart);
+    out.info(`   Vendors Basware received in this run: ${sent.length} (${sent.join(', ')})`);
+
+    out.json({ pair, sandbox: { infor: sandbox.infor.url, basware: sandbox.basware.url }, runs: summaries });
+    out.info(
+      `\nDone. The ledger of this demo is ${db}: try \`mlsync status --db ${db}\` and \`mlsync audit --db ${db} --limit 10\`.`,
+    );
+    if (opts.keep) {
+      out.info('\nThe sandbox keeps running. To point mlsync at it from another shell:');
+      for (const [k, v] of Object.entries(sandbox.env)) out.info(`  export ${k}=${v}`);
+      out.info(`  export MLSYNC_DB=${db}`);
+      out.info('Press Ctrl-C to stop.');
+      await session.close();
+      session = undefined;
+      await new Promise<void>((resolve) => {
+        process.once('SIGINT', () => resolve());
+        process.once('SIGTERM', () => resolve());
+      });
+    }
+    return summaries.every((s) => s.outcome === 'success') ? EXIT.OK : EXIT.PARTIAL;
+  } catch (err) {
+    return reportError(err, out);
+  } finally {
+    await session?.close();
+    await sandbox.close();
+  }
+}
+
+function importRequests(log: ReadonlyArray<{ method: string; url: string }>): number {
+  return log.filter((r) => r.method === 'POST' || r.method === 'PATCH').filter((r) => r.url.startsWith('/v1/') && !r.url.startsWith('/v1/tokens')).length;
+}
+
+function vendorCodesSent(basware: { server: { log: ReadonlyArray<{ method: string; url: string }> } } & { vendorCodesPostedSince?: (i: number) => string[] }, from: number): string[] {
+  if (basware.vendorCodesPostedSince) return basware.vendorCodesPostedSince(from);
+  return [];
+}
+
+function pickSuppliers(infor: { listSupplierNumbers?: () => string[] }, n: number): string[] {
+  const all = infor.listSupplierNumbers?.() ?? [];
+  const step = Math.max(1, Math.floor(all.length / (n + 1)));
+  return [1, 2, 3].slice(0, n).map((i) => all[i * step]).filter((s): s is string => Boolean(s));
+}
+
+function supplierName(infor: { supplierName?: (suno: string) => string | undefined }, suno: string): string {
+  return infor.supplierName?.(suno) ?? `Supplier ${suno}`;
+}

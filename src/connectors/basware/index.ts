@@ -1,0 +1,5 @@
+/** Public surface of the Basware connector. */
+export { createBaswareConnector, BASWARE_MIRROR_TARGETS } from './connector.js';
+export type { BaswareConnectorOptions, BaswareSubmittedBatch } from './connector.js';
+export { externalCode, uuidV5, MLSYNC_EXTERNAL_CODE_NAMESPACE } from './external-code.js';
+export { BaswareConfig } from './config.js';

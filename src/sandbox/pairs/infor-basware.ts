@@ -1,0 +1,68 @@
+/**
+ * The infor-basware sandbox: an Infor M3 simulator and a Basware simulator on loopback, wired so that
+ * configs/infor-basware.yaml runs against them unchanged, through the environment variables of the
+ * contract. `mlsync demo` and the end-to-end tests both start it.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startBaswareSimulator, type BaswareSimulator } from '../basware/index.js';
+import { startInforSimulator, defaultInforSeed, INFOR_SEED_PAYMENT_TERMS, type InforSimulator } from '../infor/index.js';
+
+export interface PairSandbox {
+  infor: InforSimulator;
+  basware: BaswareSimulator;
+  /** Environment that points configs/infor-basware.yaml at the simulators. */
+  env: Record<string, string>;
+  /** Folder holding the sandbox's .ionapi file (removed by close). */
+  dir: string;
+  close(): Promise<void>;
+}
+
+export interface PairSandboxOptions {
+  /** 'none' starts M3 empty (tests seed their own data). */
+  seed?: 'default' | 'none';
+  /** Basware's phase-2 delay; the sandbox default keeps demos and tests quick. */
+  baswareAsyncDelayMs?: number;
+}
+
+export const SANDBOX_BASWARE_CLIENT = { client_id: 'mlsync-sandbox', client_secret: 'sandbox-basware-secret-7d41' } as const;
+export const SANDBOX_COMPANY = { cono: '100', divi: 'AAA', basware: 'BW00' } as const;
+
+export async function startInforBaswareSandbox(opts: PairSandboxOptions = {}): Promise<PairSandbox> {
+  const infor = await startInforSimulator({ seed: opts.seed === 'none' ? 'none' : defaultInforSeed() });
+  const basware = await startBaswareSimulator({
+    config: {
+      asyncDelayMs: opts.baswareAsyncDelayMs ?? 150,
+      companies: [SANDBOX_COMPANY.basware],
+      paymentTerms: [...INFOR_SEED_PAYMENT_TERMS],
+    },
+  });
+  basware.registerClient({ ...SANDBOX_BASWARE_CLIENT });
+  const dir = mkdtempSync(join(tmpdir(), 'mlsync-sandbox-'));
+  const ionapiFile = join(dir, 'sandbox.ionapi');
+  writeFileSync(ionapiFile, JSON.stringify(infor.ionapi, null, 2), { mode: 0o600 });
+  const env: Record<string, string> = {
+    INFOR_IONAPI: ionapiFile,
+    INFOR_COMPANY: SANDBOX_COMPANY.cono,
+    INFOR_DIVISION: SANDBOX_COMPANY.divi,
+    BASWARE_BASE_URL: basware.url,
+    BASWARE_TOKEN_URL: `${basware.url}/v1/tokens`,
+    BASWARE_CLIENT_ID: SANDBOX_BASWARE_CLIENT.client_id,
+    BASWARE_CLIENT_SECRET: SANDBOX_BASWARE_CLIENT.client_secret,
+    BASWARE_REGION: 'EU',
+    BASWARE_COMPANY_CODE: SANDBOX_COMPANY.basware,
+    // Phase 2 finishes in ~150 ms here, so poll sooner than the 2 s a real tenant needs.
+    BASWARE_STATUS_POLL_MS: '200',
+  };
+  return {
+    infor,
+    basware,
+    env,
+    dir,
+    async close() {
+      await Promise.all([infor.close(), basware.close()]);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
