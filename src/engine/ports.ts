@@ -15,7 +15,7 @@ import type {
 import type { RecordState } from '../model/entities.js';
 
 export interface EngineLedger {
-  startRun(input: { pair: string; dryRun: boolean; flows: string[] }): RunRow;
+  startRun(input: { pair: string; dryRun: boolean; flows: string[]; id?: string }): RunRow;
   finishRun(runId: string, result: { outcome: RunOutcome; counts: FlowCounts[]; error?: string | null }): void;
   acquireLock(pair: string, runId: string, opts: { staleAfterMs: number }): LockResult;
   heartbeat(pair: string, runId: string): boolean;

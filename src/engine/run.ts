@@ -13,6 +13,7 @@ import type { FlowCounts, RunOutcome } from '../ledger/types.js';
 import type { FlowDef } from './flows.js';
 import { FlowStopped, runMirrorFlow, type ProgressEvent } from './mirror.js';
 import type { EngineLedger } from './ports.js';
+import { newRunId } from '../ledger/run-store.js';
 
 export interface RunOptions {
   pair: string;
@@ -54,16 +55,23 @@ export class RunFailed extends Error {
 export async function runPair(opts: RunOptions): Promise<RunSummary> {
   const now = opts.now ?? (() => new Date());
   const { ledger, pair } = opts;
-  const run = ledger.startRun({ pair, dryRun: opts.dryRun, flows: opts.flows.map((f) => f.name) });
-  const lock = ledger.acquireLock(pair, run.id, { staleAfterMs: opts.lockStaleSeconds * 1000 });
+  // The lock comes first: a run that finds the pair busy leaves no trace but its exit code.
+  const runId = newRunId(now());
+  const lock = ledger.acquireLock(pair, runId, { staleAfterMs: opts.lockStaleSeconds * 1000 });
   if (!lock.acquired) {
     const h = lock.holder;
-    const message =
+    throw new LockHeldError(
       `Another run of ${pair} is in progress (run ${h.runId}, pid ${h.pid} on ${h.host}, started ${h.acquiredAt}, ` +
-      `last heartbeat ${h.heartbeatAt}). Nothing was done. If that process is gone, its lock is taken over ` +
-      `once its heartbeat is ${opts.lockStaleSeconds} s old.`;
-    ledger.finishRun(run.id, { outcome: 'failed', counts: [], error: message });
-    throw new LockHeldError(message);
+        `last heartbeat ${h.heartbeatAt}). Nothing was done. If that process is gone, its lock is taken over ` +
+        `once its heartbeat is ${opts.lockStaleSeconds} s old.`,
+    );
+  }
+  let run;
+  try {
+    run = ledger.startRun({ id: runId, pair, dryRun: opts.dryRun, flows: opts.flows.map((f) => f.name) });
+  } catch (err) {
+    ledger.releaseLock(pair, runId);
+    throw err;
   }
   if (lock.tookOverFrom) {
     ledger.audit(pair, run.id, {

@@ -3,7 +3,8 @@
  * times: a full first sync, a second run that must send nothing, and a run after three suppliers were
  * changed in M3 that must send exactly those three.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../../errors.js';
@@ -32,7 +33,7 @@ export async function demoCommand(pair: string, opts: { keep?: boolean }, g: Glo
   if (!(DEMO_PAIRS as readonly string[]).includes(pair)) {
     return reportError(new ConfigError(`There is no sandbox for pair '${pair}' yet; sandboxes: ${DEMO_PAIRS.join(', ')}.`), out);
   }
-  const { startInforBaswareSandbox } = await import('../../sandbox/pairs/infor-basware.js');
+  const { startInforBaswareSandbox, importMark, importsSince, vendorsReceivedSince } = await import('../../sandbox/pairs/infor-basware.js');
   const step = out.step('Starting the sandbox (Infor M3 and Basware simulators on loopback)');
   const sandbox = await startInforBaswareSandbox();
   const counts = sandbox.infor.stats().records;
@@ -40,7 +41,8 @@ export async function demoCommand(pair: string, opts: { keep?: boolean }, g: Glo
     `Sandbox up: Infor M3 at ${sandbox.infor.url} (${counts.suppliers} suppliers, ${counts.purchaseOrders} purchase orders, ` +
       `${counts.accounts} GL accounts, ${counts.costCenters} cost centers); Basware at ${sandbox.basware.url}`,
   );
-  const db = g.db ?? join(sandbox.dir, 'demo-ledger.sqlite');
+  // A fresh ledger per demo (the simulators start empty each time); kept afterwards for status and audit.
+  const db = g.db ?? join(mkdtempSync(join(tmpdir(), 'mlsync-demo-')), 'ledger.sqlite');
   const globals: GlobalOptions = { ...g, db, configDir: demoConfigDir(g, pair) };
   const env = { ...process.env, ...sandbox.env };
   const summaries: RunSummary[] = [];
@@ -52,18 +54,19 @@ export async function demoCommand(pair: string, opts: { keep?: boolean }, g: Glo
     summaries.push(await executeRun(session, out, { dryRun: false }));
 
     out.info('\n2. The same sync again: nothing changed in M3, so nothing is sent.');
-    const before = importRequests(sandbox.basware.server.log);
+    const second = importMark(sandbox.basware);
     summaries.push(await executeRun(session, out, { dryRun: false }));
-    out.info(`   Import requests Basware received in this run: ${importRequests(sandbox.basware.server.log) - before}`);
+    out.info(`   Import requests Basware received in this run: ${importsSince(sandbox.basware, second)}`);
 
-    const touched = pickSuppliers(sandbox.infor, 3);
+    const touched = pickSuppliers(sandbox.infor.listSupplierNumbers(), 3);
     out.info(`\n3. Three suppliers change in M3 (${touched.join(', ')}); only those are sent.`);
     for (const suno of touched) {
-      sandbox.infor.touch({ entity: 'supplier', key: { CONO: '100', SUNO: suno }, changes: { SUNM: `${supplierName(sandbox.infor, suno)} (renamed)` } });
+      const name = sandbox.infor.supplierName(suno) ?? suno;
+      sandbox.infor.touch({ entity: 'supplier', key: { CONO: '100', SUNO: suno }, changes: { SUNM: `${name} Ltd` } });
     }
-    const logStart = sandbox.basware.server.log.length;
+    const third = importMark(sandbox.basware);
     summaries.push(await executeRun(session, out, { dryRun: false }));
-    const sent = vendorCodesSent(sandbox.basware, logStart);
+    const sent = vendorsReceivedSince(sandbox.basware, third);
     out.info(`   Vendors Basware received in this run: ${sent.length} (${sent.join(', ')})`);
 
     out.json({ pair, sandbox: { infor: sandbox.infor.url, basware: sandbox.basware.url }, runs: summaries });
@@ -91,21 +94,8 @@ export async function demoCommand(pair: string, opts: { keep?: boolean }, g: Glo
   }
 }
 
-function importRequests(log: ReadonlyArray<{ method: string; url: string }>): number {
-  return log.filter((r) => r.method === 'POST' || r.method === 'PATCH').filter((r) => r.url.startsWith('/v1/') && !r.url.startsWith('/v1/tokens')).length;
-}
-
-function vendorCodesSent(basware: { server: { log: ReadonlyArray<{ method: string; url: string }> } } & { vendorCodesPostedSince?: (i: number) => string[] }, from: number): string[] {
-  if (basware.vendorCodesPostedSince) return basware.vendorCodesPostedSince(from);
-  return [];
-}
-
-function pickSuppliers(infor: { listSupplierNumbers?: () => string[] }, n: number): string[] {
-  const all = infor.listSupplierNumbers?.() ?? [];
+/** n suppliers spread over the list, so the demo does not always touch the first ones. */
+function pickSuppliers(all: string[], n: number): string[] {
   const step = Math.max(1, Math.floor(all.length / (n + 1)));
-  return [1, 2, 3].slice(0, n).map((i) => all[i * step]).filter((s): s is string => Boolean(s));
-}
-
-function supplierName(infor: { supplierName?: (suno: string) => string | undefined }, suno: string): string {
-  return infor.supplierName?.(suno) ?? `Supplier ${suno}`;
+  return Array.from({ length: n }, (_, i) => all[(i + 1) * step]).filter((s): s is string => Boolean(s));
 }

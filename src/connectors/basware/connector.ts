@@ -306,8 +306,8 @@ export function createBaswareConnector(config: BaswareConfig, deps: ConnectorDep
     const verdicts = await Promise.all(ids.map((id) => pollRequestStatus(id, batch.submittedAt, pollOpts)));
     const byId = new Map<string, RequestVerdict>(verdicts.map((v) => [v.requestId, v]));
 
-    const outcomes = batch.pending.map((record) => judge(record, byId));
-    return [...batch.settled, ...outcomes];
+    // Only the pending records: the settled ones were final at submit time and the engine has them already.
+    return batch.pending.map((record) => judge(record, byId));
   }
 
   /** A record is written only when every part is; otherwise the first refusal (or open part) names what. */

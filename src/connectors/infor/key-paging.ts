@@ -1,7 +1,7 @@
 /**
  * Key paging of M3 Lst* transactions (apis/infor.md §6.1): each page starts at a key and includes
- * it, so the first record of a page is dropped when it equals the from-key; the next from-key is the
- * key of the last record; a page shorter than asked for is the last one.
+ * it, so the from-key record (already emitted as the last of the previous page) is dropped; the next
+ * from-key is the key of the last record; a page shorter than asked for is the last one.
  */
 
 export interface KeyPagingOptions<R> {

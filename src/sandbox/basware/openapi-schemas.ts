@@ -1,7 +1,7 @@
 /**
  * Entity schemas copied from the official Basware P2P OpenAPI file (shared/apis/basware-p2p-openapi.json,
  * OpenAPI 3.0.1, components.schemas), reduced to the entities the simulator accepts and the schemas they
- * reference. Only `description`, `example`, `title` and `readOnly` were removed; field names and limits are verbatim.
+ * reference. Only the annotation keys `description`, `example`, `title` and `readOnly` were removed (a *property* named description stays); field names and limits are verbatim.
  * Regenerate rather than edit by hand when the reference file changes.
  */
 import type { JsonSchema } from './schema-validator.js';
@@ -65,6 +65,7 @@ export const OPENAPI_SCHEMAS: Record<string, JsonSchema> = {
       "cashSum": {"type": "number", "format": "double", "nullable": true},
       "referencePerson": {"maxLength": 255, "minLength": 0, "type": "string", "nullable": true},
       "contractNumber": {"maxLength": 250, "minLength": 0, "type": "string", "nullable": true},
+      "description": {"maxLength": 250, "minLength": 0, "type": "string", "nullable": true},
       "invoiceTypeCode": {"maxLength": 25, "minLength": 0, "type": "string", "nullable": true},
       "invoiceTypeName": {"maxLength": 250, "minLength": 0, "type": "string", "nullable": true},
       "paymentMethod": {"maxLength": 25, "minLength": 0, "type": "string", "nullable": true},
@@ -294,6 +295,7 @@ export const OPENAPI_SCHEMAS: Record<string, JsonSchema> = {
     "required": ["schemeId"], "type": "object", "additionalProperties": false,
     "properties": {
       "schemeId": {"maxLength": 36, "minLength": 1, "type": "string"},
+      "description": {"maxLength": 200, "minLength": 0, "type": "string", "nullable": true},
       "id": {"maxLength": 50, "minLength": 0, "type": "string", "nullable": true},
       "accountHolderName": {"maxLength": 200, "minLength": 0, "type": "string", "nullable": true},
       "currencyCode": {"maxLength": 3, "minLength": 3, "type": "string", "nullable": true},
@@ -514,6 +516,7 @@ export const OPENAPI_SCHEMAS: Record<string, JsonSchema> = {
       "currencyCode": {"maxLength": 3, "minLength": 2, "type": "string"},
       "created": {"type": "string", "format": "date-time", "nullable": true},
       "isClosed": {"type": "boolean", "nullable": true},
+      "description": {"maxLength": 1000, "minLength": 0, "type": "string", "nullable": true},
       "purchaseOrganizationCode": {"maxLength": 25, "minLength": 0, "type": "string", "nullable": true},
       "purchaseOrganizationName": {"maxLength": 250, "minLength": 0, "type": "string", "nullable": true},
       "supplierCode": {"maxLength": 25, "minLength": 1, "type": "string"},
@@ -695,6 +698,7 @@ export const OPENAPI_SCHEMAS: Record<string, JsonSchema> = {
       "unspsc": {"maxLength": 25, "minLength": 0, "type": "string", "nullable": true},
       "buyerProductCode": {"maxLength": 250, "minLength": 0, "type": "string", "nullable": true},
       "contractNumber": {"maxLength": 255, "minLength": 0, "type": "string", "nullable": true},
+      "description": {"maxLength": 1000, "minLength": 0, "type": "string", "nullable": true},
       "comment": {"maxLength": 1000, "minLength": 0, "type": "string", "nullable": true},
       "requestedDeliveryDate": {"type": "string", "format": "date-time", "nullable": true},
       "actualDeliveryDate": {"type": "string", "format": "date-time", "nullable": true},
@@ -962,6 +966,7 @@ export const OPENAPI_SCHEMAS: Record<string, JsonSchema> = {
     "properties": {
       "externalCode": {"maxLength": 36, "minLength": 1, "type": "string"},
       "name": {"maxLength": 200, "minLength": 1, "type": "string"},
+      "description": {"maxLength": 200, "minLength": 0, "type": "string", "nullable": true},
       "addressType": {"enum": ["AdditionalAddress", "VisitingAddress", "RemittanceAddress", "DeliveryAddress", "PostalAddress", "RegistrationAddress"], "type": "string", "nullable": true},
       "addressLine1": {"maxLength": 200, "minLength": 0, "type": "string", "nullable": true},
       "addressLine2": {"maxLength": 200, "minLength": 0, "type": "string", "nullable": true},
@@ -996,6 +1001,7 @@ export const OPENAPI_SCHEMAS: Record<string, JsonSchema> = {
     "required": ["name"], "type": "object", "additionalProperties": false,
     "properties": {
       "name": {"maxLength": 200, "minLength": 1, "type": "string"},
+      "description": {"maxLength": 200, "minLength": 0, "type": "string", "nullable": true},
       "telephone": {"maxLength": 50, "minLength": 0, "type": "string", "nullable": true},
       "telefax": {"maxLength": 50, "minLength": 0, "type": "string", "nullable": true},
       "email": {"maxLength": 200, "minLength": 0, "type": "string", "nullable": true},
@@ -1008,6 +1014,7 @@ export const OPENAPI_SCHEMAS: Record<string, JsonSchema> = {
     "properties": {
       "deliveryTermCode": {"maxLength": 25, "minLength": 1, "type": "string"},
       "deliveryLocation": {"maxLength": 100, "minLength": 0, "type": "string", "nullable": true},
+      "description": {"maxLength": 200, "minLength": 0, "type": "string", "nullable": true},
     },
   },
   VendorEntity: {
@@ -1019,6 +1026,7 @@ export const OPENAPI_SCHEMAS: Record<string, JsonSchema> = {
       "buvid": {"maxLength": 36, "minLength": 0, "type": "string", "nullable": true},
       "name": {"maxLength": 250, "minLength": 1, "type": "string"},
       "sourceSystem": {"maxLength": 36, "minLength": 0, "type": "string", "nullable": true},
+      "description": {"maxLength": 250, "minLength": 0, "type": "string", "nullable": true},
       "lastUpdated": {"type": "string", "format": "date-time"},
       "supplierAssignedAccountId": {"maxLength": 128, "minLength": 0, "type": "string", "nullable": true},
       "eligibleForSourcing": {"type": "boolean", "nullable": true},
@@ -1067,6 +1075,7 @@ export const OPENAPI_SCHEMAS: Record<string, JsonSchema> = {
     "required": ["paymentMeansCode"], "type": "object", "additionalProperties": false,
     "properties": {
       "paymentMeansCode": {"maxLength": 25, "minLength": 1, "type": "string"},
+      "description": {"maxLength": 200, "minLength": 0, "type": "string", "nullable": true},
       "currencyCode": {"maxLength": 3, "minLength": 3, "type": "string", "nullable": true},
       "financialAccounts": {"type": "array", "items": {"$ref": "#/components/schemas/VendorfinancialAccountsEntity"}, "nullable": true},
       "default": {"type": "boolean", "nullable": true},
@@ -1076,6 +1085,7 @@ export const OPENAPI_SCHEMAS: Record<string, JsonSchema> = {
     "required": ["paymentTermCode"], "type": "object", "additionalProperties": false,
     "properties": {
       "paymentTermCode": {"maxLength": 25, "minLength": 1, "type": "string"},
+      "description": {"maxLength": 200, "minLength": 0, "type": "string", "nullable": true},
     },
   },
   VendorProcessingStatusEntity: {

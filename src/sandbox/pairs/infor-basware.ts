@@ -66,3 +66,30 @@ export async function startInforBaswareSandbox(opts: PairSandboxOptions = {}): P
     },
   };
 }
+
+/** How far Basware's import log goes now; pass it to `vendorsReceivedSince` later. */
+export function importMark(basware: BaswareSimulator): number {
+  return basware.store.requestStatuses.size;
+}
+
+/**
+ * Vendor codes Basware received in the import requests made after `mark`, identical re-imports included
+ * (what was sent, not only what changed).
+ */
+export function vendorsReceivedSince(basware: BaswareSimulator, mark: number): string[] {
+  const codes: string[] = [];
+  const requests = [...basware.store.requestStatuses.values()].slice(mark);
+  for (const r of requests) {
+    if (r.entityType !== 'Vendor') continue;
+    for (const item of r.systems.flatMap((s) => s.items)) {
+      const vendor = item.externalCode ? basware.store.vendors.get(item.externalCode) : undefined;
+      codes.push(String(vendor?.vendorCode ?? item.externalCode));
+    }
+  }
+  return codes;
+}
+
+/** Import requests (any entity) Basware received after `mark`. */
+export function importsSince(basware: BaswareSimulator, mark: number): number {
+  return basware.store.requestStatuses.size - mark;
+}

@@ -4,6 +4,8 @@
  * builds is what Basware's phase-1 validation accepts; not a general JSON Schema validator.
  */
 import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 type Schema = {
   $ref?: string;
@@ -22,8 +24,9 @@ type Schema = {
   allOf?: Schema[];
 };
 
-const SPEC_PATH = '/work/shared/apis/basware-p2p-openapi.json';
-const spec = JSON.parse(readFileSync(process.env.BASWARE_OPENAPI ?? SPEC_PATH, 'utf8')) as {
+/** A verbatim subset of basware-p2p-openapi.json (the schemas mlsync sends and reads, with what they reference). */
+const SPEC_PATH = join(dirname(fileURLToPath(import.meta.url)), 'fixtures/p2p-openapi-schemas.json');
+const spec = JSON.parse(readFileSync(SPEC_PATH, 'utf8')) as {
   components: { schemas: Record<string, Schema> };
 };
 
