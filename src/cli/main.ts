@@ -56,7 +56,8 @@ export async function main(argv: string[]): Promise<number> {
     .argument('<pair>', 'pair name (configs/<pair>.yaml) or a path to a YAML file')
     .option('--flows <list>', 'comma-separated flows to run, e.g. suppliers,glAccounts')
     .option('--dry-run', 'read, map and validate, but write nothing and move no watermark')
-    .action(async (pair: string, opts: { flows?: string; dryRun?: boolean }, cmd: Command) => {
+    .option('--full', 'read everything, not only what changed since the last run; still sends only records that differ')
+    .action(async (pair: string, opts: { flows?: string; dryRun?: boolean; full?: boolean }, cmd: Command) => {
       const { runCommand } = await import('./commands/run.js');
       setCode(await runCommand(pair, opts, globals(cmd)));
     });

@@ -26,6 +26,8 @@ export interface FlowContext {
   runId: string;
   runStartedAt: Date;
   dryRun: boolean;
+  /** Ignore the watermark and read everything; the content hash still keeps unchanged records from being sent. */
+  full?: boolean;
   ledger: EngineLedger;
   erp: ErpConnector;
   ap: ApConnector;
@@ -128,7 +130,7 @@ export async function runMirrorFlow(
 
   progress('reading');
   const since = ledger.getWatermark(pair, entity);
-  const read = ctx.erp.readMirror(entity, since, { runStartedAt: ctx.runStartedAt });
+  const read = ctx.erp.readMirror(entity, ctx.full ? null : since, { runStartedAt: ctx.runStartedAt });
   for await (const item of read.items) {
     counts.read += 1;
     if (item.invalid !== undefined) {

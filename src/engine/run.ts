@@ -22,6 +22,8 @@ export interface RunOptions {
   ap: ApConnector;
   flows: readonly FlowDef[];
   dryRun: boolean;
+  /** Re-read everything instead of the changes since the watermark. */
+  full?: boolean;
   lockStaleSeconds: number;
   heartbeatSeconds: number;
   onProgress?: (event: ProgressEvent) => void;
@@ -99,7 +101,7 @@ export async function runPair(opts: RunOptions): Promise<RunSummary> {
 
   const counts: FlowCounts[] = [];
   let failure: MlsyncError | Error | undefined;
-  ledger.audit(pair, run.id, { action: 'run.start', outcome: 'ok', detail: { flows: opts.flows.map((f) => f.name), dryRun: opts.dryRun } });
+  ledger.audit(pair, run.id, { action: 'run.start', outcome: 'ok', detail: { flows: opts.flows.map((f) => f.name), dryRun: opts.dryRun, full: opts.full ?? false } });
   try {
     for (const flow of opts.flows) {
       const reason = stopReason();
@@ -112,6 +114,7 @@ export async function runPair(opts: RunOptions): Promise<RunSummary> {
           runId: run.id,
           runStartedAt: new Date(run.startedAt),
           dryRun: opts.dryRun,
+          full: opts.full,
           ledger,
           erp: opts.erp,
           ap: opts.ap,

@@ -53,9 +53,9 @@ export async function demoCommand(pair: string, opts: { keep?: boolean }, g: Glo
     out.info('\n1. First sync: all master data goes to Basware.');
     summaries.push(await executeRun(session, out, { dryRun: false }));
 
-    out.info('\n2. The same sync again: nothing changed in M3, so nothing is sent.');
+    out.info('\n2. Everything read again (run --full) and compared with what Basware confirmed: all unchanged, nothing sent.');
     const second = importMark(sandbox.basware);
-    summaries.push(await executeRun(session, out, { dryRun: false }));
+    summaries.push(await executeRun(session, out, { dryRun: false, full: true }));
     out.info(`   Import requests Basware received in this run: ${importsSince(sandbox.basware, second)}`);
 
     const touched = pickSuppliers(sandbox.infor.listSupplierNumbers(), 3);

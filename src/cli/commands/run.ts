@@ -12,6 +12,7 @@ import { openPair, type PairSession } from '../session.js';
 export interface RunCommandOptions {
   flows?: string;
   dryRun?: boolean;
+  full?: boolean;
 }
 
 export async function runCommand(pair: string, opts: RunCommandOptions, g: GlobalOptions): Promise<ExitCode> {
@@ -29,7 +30,7 @@ export async function runCommand(pair: string, opts: RunCommandOptions, g: Globa
   process.on('SIGTERM', onSignal);
   try {
     session = await openPair(pair, g, redactor);
-    const summary = await executeRun(session, out, { flows: opts.flows, dryRun: opts.dryRun ?? false, signal: controller.signal });
+    const summary = await executeRun(session, out, { flows: opts.flows, dryRun: opts.dryRun ?? false, full: opts.full ?? false, signal: controller.signal });
     return exitCodeOf(summary);
   } catch (err) {
     if (err instanceof RunFailed) {
@@ -48,7 +49,7 @@ export async function runCommand(pair: string, opts: RunCommandOptions, g: Globa
 export async function executeRun(
   session: PairSession,
   out: Output,
-  opts: { flows?: string; dryRun: boolean; signal?: AbortSignal },
+  opts: { flows?: string; dryRun: boolean; full?: boolean; signal?: AbortSignal },
 ): Promise<RunSummary> {
   const { loaded, erp, ap, ledger } = session;
   const requested = opts.flows
@@ -56,7 +57,7 @@ export async function executeRun(
     : loaded.config.flows;
   const flows = selectFlows(erp, ap, requested);
   out.info(
-    `${opts.dryRun ? 'Dry run of' : 'Running'} ${loaded.pair}: ${flows.map((f) => f.describe(erp.displayName, ap.displayName)).join('; ')}`,
+    `${opts.dryRun ? 'Dry run of' : 'Running'} ${loaded.pair}${opts.full ? ' (full re-read)' : ''}: ${flows.map((f) => f.describe(erp.displayName, ap.displayName)).join('; ')}`,
   );
   const steps = new Map<string, Step>();
   const finished = new Set<string>();
@@ -85,6 +86,7 @@ export async function executeRun(
       ap,
       flows,
       dryRun: opts.dryRun,
+      full: opts.full,
       lockStaleSeconds: loaded.config.run.lockStaleSeconds,
       heartbeatSeconds: loaded.config.run.heartbeatSeconds,
       onProgress,
