@@ -98,7 +98,7 @@ export async function executeRun(
   } catch (err) {
     if (err instanceof RunFailed) {
       for (const [flow, step] of steps) {
-        if (!finished.has(flow)) step.fail(`${flow}: stopped — ${err.error.message.split('\n')[0]}`);
+        if (!finished.has(flow)) step.fail(`${flow}: stopped (${err.summary.error?.code ?? 'error'})`);
       }
     }
     throw err;
