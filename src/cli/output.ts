@@ -114,7 +114,7 @@ export class Output {
     if (this.mode === 'json' || this.quiet) return;
     const cells = rows.map((r) => r.map((c) => this.redactor.text(String(c))));
     if (this.mode === 'tty' && this.tableFactory) {
-      const t = new this.tableFactory({ head, style: { head: ['bold'] } });
+      const t = new this.tableFactory({ head, style: { head: ['bold'], compact: true } });
       for (const r of cells) t.push(r);
       this.out.write(t.toString() + '\n');
       return;

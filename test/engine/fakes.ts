@@ -210,7 +210,7 @@ export class FakeAp implements ApConnector {
   private outcome(entity: MirrorEntity, key: string, record: unknown, requestId: string): WriteOutcome {
     const verdict = this.opts.verdict?.(entity, key, record) ?? { status: 'written' };
     const targetKey = `T-${key}`;
-    if (verdict.status === 'written' || verdict.status === 'unchanged') return { key, status: verdict.status, targetKey, requestId };
-    return { key, status: verdict.status, reason: verdict.reason, requestId };
+    if ('reason' in verdict) return { key, status: verdict.status, reason: verdict.reason, requestId };
+    return { key, status: verdict.status, targetKey, requestId };
   }
 }

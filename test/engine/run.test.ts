@@ -94,7 +94,7 @@ describe('a run ended by an error', () => {
     expect(syncedKeys(ledger)).toEqual(['S001', 'S101', 'S102', 'S103', 'S104', 'S105', 'S106']);
     // The refused batch left no trace: it is read and sent again next run.
     expect(recordsByKey(ledger).has('S107')).toBe(false);
-    expect(erp.reads[1]!.finished).toBe(false);
+    expect(erp.reads[0]!.finished).toBe(false);
     expect(ledger.getWatermark(PAIR, FLOW)).toBe('W1');
     expect(lockIsFree(ledger)).toBe(true);
   });
@@ -220,11 +220,11 @@ describe('an interrupted run', () => {
 
     expect(failed.summary).toMatchObject({ outcome: 'partial', error: { code: 'STOPPED' } });
     expect(failed.summary.error!.message).toContain('interrupted');
-    expect(erp.reads[1]!.finished).toBe(false);
+    expect(erp.reads[0]!.finished).toBe(false);
     expect(ap.sentKeys.length).toBeLessThan(200);
     const synced = syncedKeys(ledger).filter((k) => k !== 'S001');
     expect(ap.sentKeys).toEqual(expect.arrayContaining(synced));
-    expect(failed.summary.flows[0]).toMatchObject({ read: erp.reads[1]!.pulled, written: synced.length });
+    expect(failed.summary.flows[0]).toMatchObject({ read: erp.reads[0]!.pulled, written: synced.length });
     expect(ledger.getWatermark(PAIR, FLOW)).toBe('W1');
     expect(ledger.getRun(failed.summary.runId)?.outcome).toBe('partial');
     expect(lockIsFree(ledger)).toBe(true);

@@ -57,8 +57,9 @@ export async function executeRun(
     : loaded.config.flows;
   const flows = selectFlows(erp, ap, requested);
   out.info(
-    `${opts.dryRun ? 'Dry run of' : 'Running'} ${loaded.pair}${opts.full ? ' (full re-read)' : ''}: ${flows.map((f) => f.describe(erp.displayName, ap.displayName)).join('; ')}`,
+    `${opts.dryRun ? 'Dry run of' : 'Running'} ${loaded.pair}${opts.full ? ' (full re-read)' : ''}: ${flows.map((f) => f.name).join(', ')} (${erp.displayName} → ${ap.displayName})`,
   );
+  for (const f of flows) out.debug(`  ${f.describe(erp.displayName, ap.displayName)}`);
   const steps = new Map<string, Step>();
   const finished = new Set<string>();
   const onProgress = (e: ProgressEvent) => {
