@@ -80,6 +80,11 @@ export async function runMirrorFlow(
     if (!ctx.dryRun && updates.length > 0) ledger.commit(pair, runId, updates);
   };
 
+  const checkStop = () => {
+    const reason = ctx.stopReason();
+    if (reason) throw new FlowStopped(reason);
+  };
+
   const confirmOldest = async () => {
     const next = pending.shift();
     if (!next) return;
@@ -91,6 +96,8 @@ export async function runMirrorFlow(
 
   const flush = async () => {
     if (batch.length === 0) return;
+    // A stop (signal, lost lock) takes effect before the next write, never in the middle of one.
+    checkStop();
     const items = new Map(batch.map((b) => [b.key, { record: b.record as unknown, hash: b.hash }]));
     const toSend = batch.map(({ key, record }) => ({ key, record }));
     batch = [];
@@ -123,34 +130,29 @@ export async function runMirrorFlow(
     if (batch.length >= batchSize) await flush();
   };
 
-  const checkStop = () => {
-    const reason = ctx.stopReason();
-    if (reason) throw new FlowStopped(reason);
-  };
-
   progress('reading');
   const since = ledger.getWatermark(pair, entity);
   const read = ctx.erp.readMirror(entity, ctx.full ? null : since, { runStartedAt: ctx.runStartedAt });
-  for await (const item of read.items) {
-    counts.read += 1;
-    if (item.invalid !== undefined) {
-      counts.held += 1;
-      commit([hold(item.key, item.invalid, item.raw ?? null)]);
-    } else {
-      await consider(item.key, item.record, false);
+  try {
+    for await (const item of read.items) {
+      counts.read += 1;
+      if (item.invalid !== undefined) {
+        counts.held += 1;
+        commit([hold(item.key, item.invalid, item.raw ?? null)]);
+      } else {
+        await consider(item.key, item.record, false);
+      }
+      if (counts.read % 50 === 0) {
+        checkStop();
+        progress('reading');
+      }
     }
-    if (counts.read % 50 === 0) {
-      checkStop();
-      progress('reading');
-    }
-  }
-  await flush();
-  while (pending.length > 0) await confirmOldest();
-  checkStop();
+    await flush();
+    while (pending.length > 0) await confirmOldest();
+    checkStop();
 
-  // Records held on earlier runs whose stored content is complete are offered again: the cause may have
-  // been fixed on the target side (a payment term configured, a vendor created) without any ERP change.
-  if (!ctx.dryRun) {
+    // Records held on earlier runs whose stored content is complete are offered again: the cause may have
+    // been fixed on the target side (a payment term configured, a vendor created) without any ERP change.
     progress('retrying');
     const schema = MIRROR_SCHEMAS[entity];
     for (const held of ledger.listRecords({ pair, flow: entity, states: [RECORD_STATE.HELD] })) {
@@ -161,6 +163,17 @@ export async function runMirrorFlow(
     }
     await flush();
     while (pending.length > 0) await confirmOldest();
+  } catch (err) {
+    // Batches already sent have landed or will: record their outcome before giving up, so the ledger
+    // and the audit trail hold every write that happened. Best effort: the error that stopped us wins.
+    while (pending.length > 0) {
+      try {
+        await confirmOldest();
+      } catch {
+        break;
+      }
+    }
+    throw err;
   }
 
   const next = read.nextWatermark();

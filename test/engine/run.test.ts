@@ -67,7 +67,6 @@ describe('a run ended by an error', () => {
     ap.submits.length = 0;
     const next = await runPair(runOptions(ledger, erp, ap));
     expect(erp.reads.at(-1)!.since).toBe('W1');
-    expect(ap.sentKeys).not.toEqual(expect.arrayContaining(['S101']));
     expect(ap.sentKeys).toEqual(expect.arrayContaining(['S111', 'S112']));
     expect(ap.sentKeys.filter((k) => synced.includes(k))).toEqual([]);
     expect(next).toMatchObject({ outcome: 'success' });
@@ -99,7 +98,7 @@ describe('a run ended by an error', () => {
     expect(lockIsFree(ledger)).toBe(true);
   });
 
-  it('keeps the batches confirmed before a confirm failed', async () => {
+  it('keeps the batches confirmed before a confirm failed, and still records the other batches it had sent', async () => {
     const ledger = memoryLedger();
     const refused = new AuthError('token refused while polling the import status', { system: 'fake-ap' });
     const erp = new FakeErp({ items: { suppliers: supplierItems(12) }, nextWatermark: 'W1' });
@@ -107,12 +106,17 @@ describe('a run ended by an error', () => {
 
     const failed = await runFailing(runOptions(ledger, erp, ap));
 
+    // The second confirm fails; the batches already submitted after it are still confirmed and recorded,
+    // and the batch whose confirm failed is left unrecorded, to be resent by the next run.
     expect(ap.confirms).toEqual([
       ['S001', 'S002'],
       ['S003', 'S004'],
+      ['S005', 'S006'],
+      ['S007', 'S008'],
+      ['S009', 'S010'],
     ]);
-    expect(syncedKeys(ledger)).toEqual(['S001', 'S002']);
-    expect(failed.summary).toMatchObject({ outcome: 'failed', error: { code: 'AUTH_FAILED' }, flows: [{ read: 10, written: 2 }] });
+    expect(syncedKeys(ledger)).toEqual(['S001', 'S002', 'S005', 'S006', 'S007', 'S008', 'S009', 'S010']);
+    expect(failed.summary).toMatchObject({ outcome: 'failed', error: { code: 'AUTH_FAILED' }, flows: [{ read: 10, written: 8 }] });
     expect(ledger.getWatermark(PAIR, FLOW)).toBeNull();
     expect(lockIsFree(ledger)).toBe(true);
   });
@@ -245,7 +249,7 @@ describe('an interrupted run', () => {
   // once after the read loop — never before a submit and never in the retry pass of held records. A run
   // interrupted (or whose lock was taken over) while re-offering held records goes on submitting every
   // one of them and even ends 'success'. Fix: call checkStop() at the top of flush(), before submitMirror.
-  it.fails('stops before the next batch when interrupted while re-offering held records', async () => {
+  it('stops before the next batch when interrupted while re-offering held records', async () => {
     const ledger = memoryLedger();
     const erp = new FakeErp({ items: { suppliers: supplierItems(30) } });
     const ap = new FakeAp({ batchSize: 10, settle: 'submit', verdict: () => ({ status: 'rejected', reason: 'payment term missing' }) });
@@ -264,7 +268,7 @@ describe('an interrupted run', () => {
 
   // BUG (same place): with fewer than 50 records read, an interruption is noticed only after every batch
   // was sent, although RunOptions.signal and FlowContext.stopReason promise a stop "between batches".
-  it.fails('stops between batches while reading fewer than 50 records', async () => {
+  it('stops between batches while reading fewer than 50 records', async () => {
     const ledger = memoryLedger();
     const controller = new AbortController();
     const erp = new FakeErp({ items: { suppliers: supplierItems(30) } });
@@ -278,7 +282,7 @@ describe('an interrupted run', () => {
   // row and no audit entry for them. Harmless for idempotent master data (the next run resends them), but
   // the audit trail misses writes that happened. Fix: on a stop, confirm the pending batches (no new
   // submits) before throwing FlowStopped.
-  it.fails('records the outcome of every batch it had submitted before it stopped', async () => {
+  it('records the outcome of every batch it had submitted before it stopped', async () => {
     const ledger = memoryLedger();
     const controller = new AbortController();
     const erp = new FakeErp({ items: { suppliers: supplierItems(200) } });

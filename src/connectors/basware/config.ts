@@ -1,5 +1,6 @@
 /** The `ap:` section of a pair config when the AP platform is Basware. */
 import { z } from 'zod';
+import { httpSettings } from '../../http/settings.js';
 import { BASWARE_REGIONS, checkBaswareHost } from './descriptor.js';
 
 const bool = z.union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => ['true', '1', 'yes'].includes(v))]);
@@ -35,19 +36,10 @@ export const BaswareConfig = z
     receiptBasedMatching: bool.default(false),
     /** schemeId under which the supplier's tax id is sent as a vendor identifier (a value configured in P2P). */
     taxIdSchemeId: z.string().min(1).max(32).default('VAT'),
-    http: z
-      .strictObject({
-        timeoutSeconds: z.coerce.number().positive().default(60),
-        requestsPerMinute: z.coerce.number().int().nonnegative().default(300),
-        concurrency: z.coerce.number().int().positive().default(4),
-        retryAttempts: z.coerce.number().int().min(1).max(20).default(6),
-        retryBaseMs: z.coerce.number().int().nonnegative().default(1000),
-        retryMaxMs: z.coerce.number().int().positive().default(60_000),
-        /** Retry-After values above this end the call instead of sleeping (§7: capped at 120 s). */
-        maxRetryAfterSeconds: z.coerce.number().int().positive().default(120),
-        sendCorrelationHeader: bool.default(true),
-      })
-      .prefault({}),
+    /** Client-side limits: 300 calls a minute, 4 in flight; Retry-After capped at 120 s (apis/basware.md §7). */
+    http: httpSettings({ requestsPerMinute: 300, concurrency: 4, maxRetryAfterSeconds: 120 }),
+    /** Send an X-BW-REQUEST-ID on each call, logged beside Basware's own request id (M10). */
+    sendCorrelationHeader: bool.default(true),
     tokenRefreshSkewSeconds: z.coerce.number().int().nonnegative().default(120),
     requestStatus: z
       .strictObject({

@@ -2,6 +2,7 @@
  * The Basware P2P AP connector: client-credentials token → HTTP client → canonical master data
  * mapped to import entities → phase-1 POSTs → phase-2 request status (apis/basware.md §3.2, §4).
  */
+import { httpClientOptions } from '../../http/settings.js';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import { createOAuthProvider } from '../../auth/oauth.js';
@@ -9,7 +10,7 @@ import { createEncryptedTokenCache } from '../../auth/token-cache.js';
 import type { TokenProvider } from '../../auth/types.js';
 import { AuthError, HttpError, isMlsyncError } from '../../errors.js';
 import { createHttpClient } from '../../http/client.js';
-import type { HttpClient, HttpClientOptions } from '../../http/types.js';
+import type { HttpClient } from '../../http/types.js';
 import type { MirrorEntity } from '../../model/entities.js';
 import type { DimensionValue } from '../../model/master-data.js';
 import type {
@@ -43,8 +44,6 @@ export const BASWARE_MIRROR_TARGETS = ['suppliers', 'purchaseOrders', 'glAccount
 
 const COST_CENTER_DIMENSION = 'costCenter';
 const CORRELATION_HEADER = 'X-BW-REQUEST-ID';
-const RETRY_FACTOR = 2;
-const MAX_429_WAITS = 10;
 
 /** Test seams; production code passes none. */
 export interface BaswareConnectorOptions {
@@ -93,25 +92,7 @@ export function createBaswareConnector(config: BaswareConfig, deps: ConnectorDep
   const tokenUrl = config.tokenUrl ?? `${config.baseUrl}/v1/tokens`;
   const host = new URL(config.baseUrl).host;
 
-  const httpBase: Omit<HttpClientOptions, 'auth'> = {
-    system: BASWARE_SYSTEM,
-    displayName: BASWARE_DISPLAY_NAME,
-    baseUrl: config.baseUrl,
-    timeoutMs: config.http.timeoutSeconds * 1000,
-    retry: {
-      attempts: config.http.retryAttempts,
-      baseDelayMs: config.http.retryBaseMs,
-      factor: RETRY_FACTOR,
-      maxDelayMs: config.http.retryMaxMs,
-      maxRetryAfterSeconds: config.http.maxRetryAfterSeconds,
-      max429Waits: MAX_429_WAITS,
-    },
-    rateLimit: { requestsPerMinute: config.http.requestsPerMinute, concurrency: config.http.concurrency },
-    headers: { Accept: 'application/json' },
-    redactor: deps.redactor,
-    ...(deps.trace ? { trace: deps.trace } : {}),
-    ...(options.sleep ? { sleep: options.sleep } : {}),
-  };
+  const httpBase = httpClientOptions(config.http, { system: BASWARE_SYSTEM, displayName: BASWARE_DISPLAY_NAME, baseUrl: config.baseUrl }, deps, options.sleep);
 
   const auth: TokenProvider = createOAuthProvider({
     system: BASWARE_SYSTEM,
@@ -132,7 +113,7 @@ export function createBaswareConnector(config: BaswareConfig, deps: ConnectorDep
   });
   const http: HttpClient = createHttpClient({ ...httpBase, auth });
 
-  const correlation = (): Record<string, string> => (config.http.sendCorrelationHeader ? { [CORRELATION_HEADER]: randomUUID() } : {});
+  const correlation = (): Record<string, string> => (config.sendCorrelationHeader ? { [CORRELATION_HEADER]: randomUUID() } : {});
 
   function importer(path: string, what: string, maxRecords: number): ImportOptions {
     return { http, path, what, maxRecords, maxBytes: BASWARE_MAX_BODY_BYTES, headers: correlation };

@@ -1,5 +1,6 @@
 /** The `erp:` section of a pair config when the ERP is Infor CloudSuite (M3 through ION API). */
 import { z } from 'zod';
+import { httpSettings } from '../../http/settings.js';
 
 export const InforConfig = z.strictObject({
   system: z.literal('infor'),
@@ -31,20 +32,8 @@ export const InforConfig = z.strictObject({
       exportMaxRows: z.coerce.number().int().positive().default(10_000),
     })
     .prefault({}),
-  http: z
-    .strictObject({
-      timeoutSeconds: z.coerce.number().positive().default(60),
-      /** Client-side limit; Infor's peak is 3,000/min per tenant (§8). */
-      requestsPerMinute: z.coerce.number().int().nonnegative().default(3000),
-      /** Requests strictly sequential per tenant (§8). */
-      concurrency: z.coerce.number().int().positive().default(1),
-      retryAttempts: z.coerce.number().int().min(1).max(20).default(6),
-      retryBaseMs: z.coerce.number().int().nonnegative().default(1000),
-      retryMaxMs: z.coerce.number().int().positive().default(60_000),
-      /** A 429 asking to wait longer than this (the daily quota) ends the run as partial (§8). */
-      maxRetryAfterSeconds: z.coerce.number().int().positive().default(300),
-    })
-    .prefault({}),
+  /** One call at a time per tenant, 3,000 a minute at peak; a daily-quota 429 (> 300 s) ends the run as partial (apis/infor.md §8). */
+  http: httpSettings({ requestsPerMinute: 3000, concurrency: 1, maxRetryAfterSeconds: 300 }),
 });
 export type InforConfig = z.infer<typeof InforConfig>;
 

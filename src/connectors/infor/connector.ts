@@ -2,20 +2,19 @@
  * The Infor CloudSuite (M3 via ION API) ERP connector: .ionapi → password-grant token provider →
  * one sequential HTTP client → M3 transactions → canonical master data.
  */
+import { httpClientOptions } from '../../http/settings.js';
 import { createOAuthProvider } from '../../auth/oauth.js';
 import { createEncryptedTokenCache } from '../../auth/token-cache.js';
 import type { TokenProvider } from '../../auth/types.js';
 import { AuthError, ConfigError, HttpError, isMlsyncError } from '../../errors.js';
 import { createHttpClient } from '../../http/client.js';
-import type { HttpClient, HttpClientOptions } from '../../http/types.js';
+import type { HttpClient } from '../../http/types.js';
 import type { MirrorEntity } from '../../model/entities.js';
 import type { ConnectorDeps, ErpConnector, MirrorRead, MirrorRecordTypes, PingResult, ReadContext } from '../types.js';
 import type { InforConfig } from './config.js';
 import {
   INFOR_DISPLAY_NAME,
   INFOR_IONAPI_ENV,
-  INFOR_MAX_429_WAITS,
-  INFOR_RETRY_FACTOR,
   INFOR_SYSTEM,
   INFOR_TOKEN_REFRESH_FRACTION,
   INFOR_TOKEN_REFRESH_MIN_SECONDS,
@@ -43,24 +42,7 @@ export function createInforConnector(config: InforConfig, deps: ConnectorDeps, o
   const { file } = ionapi;
   for (const secret of [file.cs, file.sask, file.saak, file.ci]) deps.redactor.add(secret);
 
-  const httpBase: Omit<HttpClientOptions, 'auth' | 'baseUrl'> = {
-    system: INFOR_SYSTEM,
-    displayName: INFOR_DISPLAY_NAME,
-    timeoutMs: config.http.timeoutSeconds * 1000,
-    retry: {
-      attempts: config.http.retryAttempts,
-      baseDelayMs: config.http.retryBaseMs,
-      factor: INFOR_RETRY_FACTOR,
-      maxDelayMs: config.http.retryMaxMs,
-      maxRetryAfterSeconds: config.http.maxRetryAfterSeconds,
-      max429Waits: INFOR_MAX_429_WAITS,
-    },
-    rateLimit: { requestsPerMinute: config.http.requestsPerMinute, concurrency: config.http.concurrency },
-    headers: { Accept: 'application/json' },
-    redactor: deps.redactor,
-    ...(deps.trace ? { trace: deps.trace } : {}),
-    ...(options.sleep ? { sleep: options.sleep } : {}),
-  };
+  const httpBase = httpClientOptions(config.http, { system: INFOR_SYSTEM, displayName: INFOR_DISPLAY_NAME }, deps, options.sleep);
 
   // Token calls get their own client: the gateway client's auth provider depends on it.
   const tokenHttp = createHttpClient(httpBase);

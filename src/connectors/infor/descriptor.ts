@@ -30,10 +30,6 @@ export const M3_TRANSACTIONS = {
 export const INFOR_TOKEN_REFRESH_FRACTION = 0.1;
 export const INFOR_TOKEN_REFRESH_MIN_SECONDS = 60;
 
-/** 429 waits one call may take before giving up; the daily quota is handled by maxRetryAfterSeconds. */
-export const INFOR_MAX_429_WAITS = 10;
-export const INFOR_RETRY_FACTOR = 2;
-
 /** CRS620MI supplier status that means blocked (MODELED semantics, §5.2). */
 export const M3_SUPPLIER_STATUS_BLOCKED = '90';
 /** CRS630MI LCCD value of an open (not locked) accounting identity (§5.6). */

@@ -58,7 +58,7 @@ describe('Basware connector: token and headers', () => {
 
   it('leaves the correlation header out when sendCorrelationHeader is false', async () => {
     const bw = fakeBasware();
-    const { connector } = makeBasware({ http: { sendCorrelationHeader: false } });
+    const { connector } = makeBasware({ sendCorrelationHeader: false });
     await connector.submitMirror('suppliers', vendors(1));
     expect(bw.posts[0]?.headers['x-bw-request-id']).toBeUndefined();
   });
