@@ -19,7 +19,8 @@ const SECTION_NAMES = ['startup', 'sync', 'ledger'];
  * than its own rate limiter. Pass --suppliers 3000 to see the limiter take over.
  */
 const DEFAULTS = { runs: 15, suppliers: 2000, incrementalRuns: 5, fullRuns: 2, ledgerRecords: 10_000 };
-const EXIT_INTERRUPTED = 130;
+/** 128 + the signal's number, as a shell reports a process ended by it. */
+const EXIT_ON_SIGNAL = { SIGINT: 130, SIGTERM: 143 };
 
 const USAGE = `Usage: node bench/run.js [options]   (npm run bench -- [options])
 
@@ -122,16 +123,17 @@ async function main() {
     process.stdout.write(USAGE);
     return 0;
   }
-  for (const signal of ['SIGINT', 'SIGTERM']) {
+  for (const [signal, code] of Object.entries(EXIT_ON_SIGNAL)) {
     process.once(signal, () => {
       log(`bench: ${signal}, cleaning up`);
-      cleanup().finally(() => process.exit(EXIT_INTERRUPTED));
+      cleanup().finally(() => process.exit(code));
     });
   }
 
   const startedAt = new Date().toISOString();
   const started = performance.now();
-  const result = { schema: 'mlsync-bench/1', startedAt, machine: machine(), options: opts, warnings: [] };
+  const { help: _help, ...options } = opts;
+  const result = { schema: 'mlsync-bench/1', startedAt, machine: machine(), options, warnings: [] };
   try {
     result.warnings.push(...ensureDist(log));
     if (process.env.NODE_OPTIONS) result.warnings.push('NODE_OPTIONS is set in this shell; the bench runs its children without it.');

@@ -13,6 +13,8 @@ import type { FlowCounts, RecordUpdate } from '../ledger/types.js';
 import { RECORD_STATE, type MirrorEntity } from '../model/entities.js';
 import { MIRROR_SCHEMAS } from '../model/schemas.js';
 import { contentHash } from './content-hash.js';
+import { MlsyncError } from '../errors.js';
+import { EXIT } from '../cli/exit-codes.js';
 import type { EngineLedger } from './ports.js';
 
 export interface ProgressEvent {
@@ -38,7 +40,15 @@ export interface FlowContext {
   maxPendingBatches?: number;
 }
 
-export class FlowStopped extends Error {}
+/** The run was asked to stop (signal, lost lock): what was confirmed is kept, the rest waits for the next run. */
+export class FlowStopped extends MlsyncError {
+  constructor(reason: string) {
+    super('RUN_STOPPED', reason, EXIT.PARTIAL);
+  }
+}
+
+/** Record outcomes per ledger transaction, at most about this many. */
+const COMMIT_EVERY = 500;
 
 interface Pending {
   submitted: SubmittedBatch;
@@ -76,8 +86,16 @@ export async function runMirrorFlow(
     audit: { action: MIRROR_AUDIT.HELD, outcome: 'held', detail: { reason } },
   });
 
+  // Outcomes are committed in transactions of about a batch; the last of them carries the watermark,
+  // so the watermark is always committed with the records it covers (design.md, "Ledger").
+  const deferred: RecordUpdate[] = [];
+  const commitDeferred = (watermark?: { flow: string; value: string }) => {
+    if (ctx.dryRun || (deferred.length === 0 && !watermark)) return;
+    ledger.commit(pair, runId, deferred.splice(0), watermark);
+  };
   const commit = (updates: RecordUpdate[]) => {
-    if (!ctx.dryRun && updates.length > 0) ledger.commit(pair, runId, updates);
+    deferred.push(...updates);
+    if (deferred.length >= COMMIT_EVERY) commitDeferred();
   };
 
   const checkStop = () => {
@@ -155,8 +173,10 @@ export async function runMirrorFlow(
     // been fixed on the target side (a payment term configured, a vendor created) without any ERP change.
     progress('retrying');
     const schema = MIRROR_SCHEMAS[entity];
+    // Handled this run: committed (lastRunId) or about to be (deferred, at most one commit's worth).
+    const handledNow = new Set(deferred.map((u) => u.sourceKey));
     for (const held of ledger.listRecords({ pair, flow: entity, states: [RECORD_STATE.HELD] })) {
-      if (held.lastRunId === runId) continue;
+      if (held.lastRunId === runId || handledNow.has(held.sourceKey)) continue;
       const parsed = schema.safeParse(held.payload);
       if (!parsed.success) continue;
       await consider(held.sourceKey, parsed.data, true);
@@ -173,12 +193,14 @@ export async function runMirrorFlow(
         break;
       }
     }
+    commitDeferred();
     throw err;
   }
 
   const next = read.nextWatermark();
-  if (!ctx.dryRun && next !== null && next !== since) {
-    ledger.commit(pair, runId, [], { flow: entity, value: next });
+  const moves = next !== null && next !== since;
+  commitDeferred(moves ? { flow: entity, value: next } : undefined);
+  if (!ctx.dryRun && moves) {
     ledger.audit(pair, runId, { flow: entity, action: MIRROR_AUDIT.WATERMARK, outcome: 'ok', detail: { from: since, to: next } });
   }
   progress('done');

@@ -139,7 +139,7 @@ export async function runPair(opts: RunOptions): Promise<RunSummary> {
 
   const error = failure
     ? {
-        code: isMlsyncError(failure) ? failure.code : failure instanceof FlowStopped ? 'STOPPED' : 'INTERNAL',
+        code: isMlsyncError(failure) ? failure.code : 'INTERNAL',
         message: failure.message,
         ...(isMlsyncError(failure) && failure.system ? { system: failure.system } : {}),
       }

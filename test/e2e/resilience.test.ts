@@ -61,6 +61,50 @@ describe('rate limits and flaky networks', () => {
   });
 });
 
+describe('quota and signals', () => {
+  let t: E2E;
+  beforeAll(async () => {
+    t = await startE2E();
+  });
+  afterAll(async () => t?.close());
+
+  it("stops as partial instead of sleeping when Infor's daily quota asks to wait an hour, and moves no watermark", async () => {
+    t.sandbox.infor.setConfig({ rateLimitNext: { count: 1, retryAfterSeconds: 3600 } });
+    const started = Date.now();
+    const r = await t.cli(['run', 'infor-basware', '--json']);
+    expect(Date.now() - started).toBeLessThan(20_000);
+    expect(r.code).toBe(1);
+    const out = json<RunJson & { error: { code: string; message: string } }>(r);
+    expect(out).toMatchObject({ outcome: 'partial', error: { code: 'QUOTA_EXHAUSTED' } });
+    expect(out.error.message).toMatch(/Infor CloudSuite/);
+    expect(out.error.message).toMatch(/3600/);
+    const db = new Database(t.db, { readonly: true });
+    expect(db.prepare('select count(*) as n from watermarks').get()).toEqual({ n: 0 });
+    db.close();
+    const next = await t.cli(['run', 'infor-basware', '--json']);
+    expect(next.code, next.stderr).toBe(0);
+    expect(json<RunJson>(next).flows[0]).toMatchObject({ read: 300, held: 0 });
+  });
+
+  it('SIGTERM stops a run between batches, releases the lock and exits 1; the next run completes it', async () => {
+    t.sandbox.infor.touch({ entity: 'supplier', key: { CONO: '100', SUNO: '10020' }, changes: { SUNM: 'Terminated Run Oy' } });
+    t.sandbox.infor.setConfig({ latencyMs: 10 });
+    const run = t.spawnCli(['run', 'infor-basware', '--full']);
+    await sleep(1500);
+    run.child.kill('SIGTERM');
+    const done = await run.done;
+    t.sandbox.infor.setConfig({ latencyMs: 0 });
+    expect(done.code).toBe(1);
+    expect(done.stderr).toContain('SIGTERM received');
+    const db = new Database(t.db, { readonly: true });
+    expect(db.prepare('select count(*) as n from locks').get()).toEqual({ n: 0 });
+    db.close();
+    const next = await t.cli(['run', 'infor-basware', '--json']);
+    expect(next.code, next.stderr).toBe(0);
+    expect(t.sandbox.basware.store.vendors.get('M3_BW00_SUP_10020')?.name).toBe('Terminated Run Oy');
+  });
+});
+
 describe('token refresh before expiry', () => {
   let t: E2E;
   beforeAll(async () => {

@@ -378,3 +378,21 @@ describe('several flows', () => {
     expect(recordsByKey(ledger, 'purchaseOrders').get('PO1')).toMatchObject({ state: RECORD_STATE.SYNCED, contentHash: contentHash(order) });
   });
 });
+
+describe('the watermark and the records it covers', () => {
+  it('are committed in one ledger transaction', async () => {
+    const ledger = memoryLedger();
+    const calls: Array<{ keys: string[]; watermark?: string }> = [];
+    const commit = ledger.commit.bind(ledger);
+    ledger.commit = (pair, runId, updates, watermark) => {
+      calls.push({ keys: updates.map((u) => u.sourceKey), ...(watermark ? { watermark: watermark.value } : {}) });
+      return commit(pair, runId, updates, watermark);
+    };
+    const erp = new FakeErp({ items: { suppliers: supplierItems(5) }, nextWatermark: 'W1' });
+    await runPair(runOptions(ledger, erp, new FakeAp({ batchSize: 2 })));
+
+    const withWatermark = calls.filter((c) => c.watermark);
+    expect(withWatermark).toEqual([{ keys: ['S001', 'S002', 'S003', 'S004', 'S005'], watermark: 'W1' }]);
+    expect(calls).toHaveLength(1);
+  });
+});

@@ -202,7 +202,7 @@ describe('the pair lock', () => {
     const failed = await runFailing(runOptions(ledger, erp, ap, { heartbeatSeconds: 0.005 }));
 
     expect(failed.summary.runId).toBe(runIds[0]);
-    expect(failed.summary).toMatchObject({ outcome: 'partial', error: { code: 'STOPPED' } });
+    expect(failed.summary).toMatchObject({ outcome: 'partial', error: { code: 'RUN_STOPPED' } });
     expect(failed.summary.error!.message).toContain('taken over by another run');
     expect(erp.reads[0]!.finished).toBe(false);
     expect(ap.sentKeys.length).toBeLessThan(120);
@@ -222,7 +222,7 @@ describe('an interrupted run', () => {
 
     const failed = await runFailing(runOptions(ledger, erp, ap, { signal: controller.signal }));
 
-    expect(failed.summary).toMatchObject({ outcome: 'partial', error: { code: 'STOPPED' } });
+    expect(failed.summary).toMatchObject({ outcome: 'partial', error: { code: 'RUN_STOPPED' } });
     expect(failed.summary.error!.message).toContain('interrupted');
     expect(erp.reads[0]!.finished).toBe(false);
     expect(ap.sentKeys.length).toBeLessThan(200);
@@ -241,14 +241,11 @@ describe('an interrupted run', () => {
     const erp = new FakeErp({ items: { suppliers: supplierItems(3) } });
     const failed = await runFailing(runOptions(ledger, erp, new FakeAp(), { signal: controller.signal }));
     expect(erp.reads).toEqual([]);
-    expect(failed.summary).toMatchObject({ outcome: 'partial', flows: [], error: { code: 'STOPPED' } });
+    expect(failed.summary).toMatchObject({ outcome: 'partial', flows: [], error: { code: 'RUN_STOPPED' } });
     expect(lockIsFree(ledger)).toBe(true);
   });
 
-  // BUG (src/engine/mirror.ts, runMirrorFlow): stopReason() is checked only on every 50th record read and
-  // once after the read loop — never before a submit and never in the retry pass of held records. A run
-  // interrupted (or whose lock was taken over) while re-offering held records goes on submitting every
-  // one of them and even ends 'success'. Fix: call checkStop() at the top of flush(), before submitMirror.
+  // A stop is checked before every submit, in the re-offer pass of held records too.
   it('stops before the next batch when interrupted while re-offering held records', async () => {
     const ledger = memoryLedger();
     const erp = new FakeErp({ items: { suppliers: supplierItems(30) } });
@@ -266,8 +263,6 @@ describe('an interrupted run', () => {
     expect(failed.summary.outcome).toBe('partial');
   });
 
-  // BUG (same place): with fewer than 50 records read, an interruption is noticed only after every batch
-  // was sent, although RunOptions.signal and FlowContext.stopReason promise a stop "between batches".
   it('stops between batches while reading fewer than 50 records', async () => {
     const ledger = memoryLedger();
     const controller = new AbortController();
@@ -277,11 +272,7 @@ describe('an interrupted run', () => {
     expect(ap.submits).toHaveLength(1);
   });
 
-  // GAP (src/engine/mirror.ts, FlowStopped thrown by checkStop): batches already submitted but not yet
-  // confirmed (up to maxPendingBatches - 1) are abandoned: they reached the target, yet the ledger has no
-  // row and no audit entry for them. Harmless for idempotent master data (the next run resends them), but
-  // the audit trail misses writes that happened. Fix: on a stop, confirm the pending batches (no new
-  // submits) before throwing FlowStopped.
+  // Batches already sent reached the target: the ledger and audit trail must hold them even when the run stops.
   it('records the outcome of every batch it had submitted before it stopped', async () => {
     const ledger = memoryLedger();
     const controller = new AbortController();

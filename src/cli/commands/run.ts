@@ -35,7 +35,7 @@ export async function runCommand(pair: string, opts: RunCommandOptions, g: Globa
   } catch (err) {
     if (err instanceof RunFailed) {
       printSummary(out, err.summary);
-      return reportError(err.error, out);
+      return reportError(err.error, out, { json: false });
     }
     return reportError(err, out);
   } finally {
