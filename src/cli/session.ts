@@ -27,6 +27,8 @@ export interface PairSession {
 
 export interface OpenOptions {
   env?: NodeJS.ProcessEnv;
+  /** A person waits for the answer: short retry budget (ping). */
+  interactive?: boolean;
 }
 
 export function loadConfig(pair: string, g: GlobalOptions, redactor: Redactor, env: NodeJS.ProcessEnv = process.env): LoadedConfig {
@@ -42,7 +44,7 @@ export async function openPair(pair: string, g: GlobalOptions, redactor: Redacto
     trace = openTraceFile(g.trace);
   }
   const ledger = Ledger.open(ledgerPathOf(g, env), { redactor });
-  const deps = { redactor, trace, tokenStore: ledger, configDir: loaded.dir };
+  const deps = { redactor, trace, tokenStore: ledger, configDir: loaded.dir, interactive: opts.interactive ?? false };
   let erp: ErpConnector | undefined;
   let ap: ApConnector | undefined;
   try {

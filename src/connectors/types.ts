@@ -119,4 +119,9 @@ export interface ConnectorDeps {
   configDir: string;
   /** Clock; tests inject one. */
   now?: () => Date;
+  /**
+   * A person is waiting (ping): answer within seconds. Two attempts per call and no long Retry-After
+   * waits, instead of the patient retries a cron run wants.
+   */
+  interactive?: boolean;
 }

@@ -11,6 +11,8 @@ import type { HttpClientOptions } from './types.js';
 const RETRY_FACTOR = 2;
 /** 429 waits one call may take; they do not consume attempts, so this bounds a throttled call. */
 const MAX_429_WAITS = 10;
+/** Budget when a person is waiting for the answer (ping). */
+const INTERACTIVE = { attempts: 2, maxRetryAfterSeconds: 10, max429Waits: 1 } as const;
 
 export interface HttpDefaults {
   requestsPerMinute: number;
@@ -42,7 +44,7 @@ export type HttpSettings = z.infer<ReturnType<typeof httpSettings>>;
 export function httpClientOptions(
   settings: HttpSettings,
   who: { system: string; displayName: string; baseUrl?: string },
-  deps: Pick<ConnectorDeps, 'redactor' | 'trace'>,
+  deps: Pick<ConnectorDeps, 'redactor' | 'trace' | 'interactive'>,
   sleep?: (ms: number) => Promise<void>,
 ): Omit<HttpClientOptions, 'auth'> {
   return {
@@ -51,12 +53,14 @@ export function httpClientOptions(
     ...(who.baseUrl ? { baseUrl: who.baseUrl } : {}),
     timeoutMs: settings.timeoutSeconds * 1000,
     retry: {
-      attempts: settings.retryAttempts,
+      attempts: deps.interactive ? Math.min(settings.retryAttempts, INTERACTIVE.attempts) : settings.retryAttempts,
       baseDelayMs: settings.retryBaseMs,
       factor: RETRY_FACTOR,
       maxDelayMs: settings.retryMaxMs,
-      maxRetryAfterSeconds: settings.maxRetryAfterSeconds,
-      max429Waits: MAX_429_WAITS,
+      maxRetryAfterSeconds: deps.interactive
+        ? Math.min(settings.maxRetryAfterSeconds, INTERACTIVE.maxRetryAfterSeconds)
+        : settings.maxRetryAfterSeconds,
+      max429Waits: deps.interactive ? INTERACTIVE.max429Waits : MAX_429_WAITS,
     },
     rateLimit: { requestsPerMinute: settings.requestsPerMinute, concurrency: settings.concurrency },
     headers: { Accept: 'application/json' },

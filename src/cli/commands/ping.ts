@@ -31,7 +31,7 @@ export async function pingCommand(pair: string | undefined, g: GlobalOptions): P
     const step = out.step(`${p}: checking both sides`);
     let session;
     try {
-      session = await openPair(p, g, redactor);
+      session = await openPair(p, g, redactor, { interactive: true });
       const results: PingResult[] = [];
       for (const side of [session.erp, session.ap]) results.push(await side.ping());
       report.push({ pair: session.loaded.pair, results });
