@@ -56,7 +56,11 @@ function syncSection(s, lines) {
   );
   const f = s.first;
   lines.push(`   first sync:              ${ms(f.wallMs).padStart(8)}   ${int(f.recordsPerSecond)} records/s   (${int(f.written)} written, ${int(f.held)} held)`);
-  lines.push(`${NOTE}mlsync's own pace for an initial load; real tenants add network latency and Basware's background processing.`);
+  lines.push(
+    f.pacedByRateLimit
+      ? `${NOTE}paced by erp.http.requestsPerMinute (see the warning below), not by mlsync: lower --suppliers to measure mlsync itself.`
+      : `${NOTE}mlsync's own pace for an initial load; real tenants add network latency and Basware's background processing.`,
+  );
   lines.push(`   M3 calls, first sync:    ${int(f.m3Calls)} (${f.m3CallsPerRecord} per record), Basware requests: ${int(f.baswareRequests)}`);
   const rpm = s.inforRateLimit.requestsPerMinute;
   if (rpm !== null) {

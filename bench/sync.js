@@ -108,9 +108,11 @@ export async function benchSync({ extraSupplierCount, incrementalRuns, fullRuns,
     if (incremental.some((r) => r.read > 0)) warnings.push('an incremental run read records although nothing changed in M3.');
     if (full.some((r) => r.written > 0)) warnings.push('a --full re-read wrote records although nothing changed in M3.');
     const rpm = configuredInforRate();
-    if (rpm !== null && first.m3Calls > rpm) {
+    const paced = (r) => rpm !== null && r.m3Calls > rpm;
+    for (const [what, r] of [['the first sync', first], ['a --full re-read', full[0]]]) {
+      if (!paced(r)) continue;
       warnings.push(
-        `the first sync made ${first.m3Calls} M3 calls, more than erp.http.requestsPerMinute (${rpm}): it was paced by that limit, so records/s here measures the setting, not mlsync.`,
+        `${what} made ${r.m3Calls} M3 calls, more than erp.http.requestsPerMinute (${rpm}): it was paced by that limit, so its time measures the setting, not mlsync.`,
       );
     }
 
@@ -130,6 +132,7 @@ export async function benchSync({ extraSupplierCount, incrementalRuns, fullRuns,
         ...first,
         recordsPerSecond: Math.round(first.read / (first.wallMs / 1000)),
         m3CallsPerRecord: ratio(first.m3Calls, first.read),
+        pacedByRateLimit: paced(first),
       },
       incremental: { runs: incremental.length, ...summarize(incWall), recordsRead: incremental.map((r) => r.read), m3Calls: median(incremental.map((r) => r.m3Calls)) },
       full: {
@@ -141,6 +144,7 @@ export async function benchSync({ extraSupplierCount, incrementalRuns, fullRuns,
         m3Calls: full[0].m3Calls,
         baswareRequests: full[0].baswareRequests,
         recordsPerSecond: Math.round(full[0].read / (median(fullWall) / 1000)),
+        pacedByRateLimit: paced(full[0]),
       },
       ratios: {
         incrementalOverFirst: ratio(median(incWall), first.wallMs),

@@ -20,17 +20,54 @@ export function parseSince(value: string, now = new Date()): string {
   return new Date(t).toISOString();
 }
 
-function summarise(detail: unknown): string {
+const DETAIL_WIDTH = 70;
+
+/** One line for a table cell: the reason when there is one, else key=value pairs; --json has it all. */
+export function summariseDetail(detail: unknown): string {
   if (detail === null || detail === undefined) return '';
-  if (typeof detail === 'object' && detail && 'reason' in detail) return String((detail as { reason: unknown }).reason);
-  const s = JSON.stringify(detail);
-  return s.length > 100 ? `${s.slice(0, 97)}...` : s;
+  let text: string;
+  if (typeof detail !== 'object') text = String(detail);
+  else if ('reason' in detail && (detail as { reason: unknown }).reason) text = String((detail as { reason: unknown }).reason);
+  else {
+    text = Object.entries(detail as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined && v !== null)
+      .map(([k, v]) => (k === 'counts' && Array.isArray(v) ? countsText(v) : `${k}=${typeof v === 'object' ? JSON.stringify(v) : String(v)}`))
+      .join(' ');
+  }
+  return text.length > DETAIL_WIDTH ? `${text.slice(0, DETAIL_WIDTH - 1)}…` : text;
 }
 
-function entryRow(e: AuditEntry): Array<string | number> {
-  return [e.id, e.ts, e.pair, e.flow ?? '', e.recordId ?? '', e.action, e.outcome, summarise(e.detail)];
+/** Run counts as "suppliers 300 read/7 written/1 held; …". */
+function countsText(counts: unknown[]): string {
+  return counts
+    .map((c) => {
+      const f = c as { flow?: string; read?: number; written?: number; held?: number };
+      return `${f.flow} ${f.read ?? 0} read/${f.written ?? 0} written${f.held ? `/${f.held} held` : ''}`;
+    })
+    .join('; ');
 }
-const ENTRY_HEAD = ['Entry', 'When', 'Pair', 'Flow', 'Record', 'Action', 'Outcome', 'Detail'];
+
+/** 2026-11-21T13:13:51.150Z → 2026-11-21 13:13:51 (UTC), to keep tables narrow. */
+function shortTime(iso: string): string {
+  return iso.replace('T', ' ').replace(/\.\d+Z$/, '').replace(/Z$/, '');
+}
+
+/** Entries as table rows; a Pair column only when the entries span more than one pair. */
+function entryTable(entries: AuditEntry[]): { head: string[]; rows: Array<Array<string | number>> } {
+  const withPair = new Set(entries.map((e) => e.pair)).size > 1;
+  const head = ['Entry', 'When (UTC)', ...(withPair ? ['Pair'] : []), 'Flow', 'Record', 'Action', 'Outcome', 'Detail'];
+  const rows = entries.map((e) => [
+    e.id,
+    shortTime(e.ts),
+    ...(withPair ? [e.pair] : []),
+    e.flow ?? '',
+    e.recordId ?? '',
+    e.action,
+    e.outcome,
+    summariseDetail(e.detail),
+  ]);
+  return { head, rows };
+}
 
 export async function auditListCommand(pair: string | undefined, opts: Record<string, string>, g: GlobalOptions): Promise<ExitCode> {
   const redactor = new Redactor();
@@ -45,7 +82,10 @@ export async function auditListCommand(pair: string | undefined, opts: Record<st
     const entries = ledger.listAudit({ pair, flow: opts.flow, outcome: opts.status, since, limit });
     out.json(entries);
     if (entries.length === 0) out.info('No audit entries match.');
-    else out.table(ENTRY_HEAD, entries.map(entryRow));
+    else {
+      const t = entryTable(entries);
+      out.table(t.head, t.rows);
+    }
     return EXIT.OK;
   } catch (err) {
     return reportError(err, out);
@@ -74,7 +114,8 @@ export async function auditShowCommand(id: string, g: GlobalOptions): Promise<Ex
       [[record.id, record.pair, record.flow, record.sourceKey, record.targetKey ?? '', record.state, record.attempts, record.updatedAt, record.lastError ?? '']],
     );
     out.info('History (oldest first):');
-    out.table(ENTRY_HEAD, entries.map(entryRow));
+    const t = entryTable(entries);
+    out.table(t.head, t.rows);
     if (out.verbose) out.info(`Last content sent:\n${JSON.stringify(record.payload, null, 2)}`);
     return EXIT.OK;
   } catch (err) {
