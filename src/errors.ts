@@ -3,8 +3,8 @@
  * audit trail), a `retryable` flag (may the same call be tried again) and a message written for the
  * operator: what went wrong, on which system, and what to change. Messages never hold a secret.
  */
-import { EXIT } from './cli/exit-codes.js';
-import type { ExitCode } from './cli/exit-codes.js';
+import { EXIT } from './exit-codes.js';
+import type { ExitCode } from './exit-codes.js';
 
 export interface ErrorOptions {
   /** Whether repeating the same call may succeed. */

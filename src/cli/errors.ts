@@ -1,6 +1,6 @@
 /** Turning an error that ends a command into what the operator reads and the exit code cron sees. */
 import { ConfigError, isMlsyncError } from '../errors.js';
-import { EXIT, type ExitCode } from './exit-codes.js';
+import { EXIT, type ExitCode } from '../exit-codes.js';
 import type { Output } from './output.js';
 
 /**

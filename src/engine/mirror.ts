@@ -14,7 +14,7 @@ import { RECORD_STATE, type MirrorEntity } from '../model/entities.js';
 import { MIRROR_SCHEMAS } from '../model/schemas.js';
 import { contentHash } from './content-hash.js';
 import { MlsyncError } from '../errors.js';
-import { EXIT } from '../cli/exit-codes.js';
+import { EXIT } from '../exit-codes.js';
 import type { EngineLedger } from './ports.js';
 
 export interface ProgressEvent {

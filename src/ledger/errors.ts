@@ -1,6 +1,6 @@
 /** Errors of the ledger file itself (cannot open it, written by a newer mlsync, unknown run). */
-import { EXIT } from '../cli/exit-codes.js';
-import type { ExitCode } from '../cli/exit-codes.js';
+import { EXIT } from '../exit-codes.js';
+import type { ExitCode } from '../exit-codes.js';
 import { MlsyncError } from '../errors.js';
 import type { ErrorOptions } from '../errors.js';
 

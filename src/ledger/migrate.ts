@@ -5,7 +5,7 @@
  * file at once apply every migration exactly once.
  */
 import type { Database } from 'better-sqlite3';
-import { EXIT } from '../cli/exit-codes.js';
+import { EXIT } from '../exit-codes.js';
 import { LEDGER_ERROR, LedgerError } from './errors.js';
 import { MIGRATIONS } from './migrations.js';
 import type { Migration } from './migrations.js';

@@ -8,7 +8,7 @@
  * deriveKeyFromPassphrase (scrypt, for a human-chosen MLSYNC_MASTER_KEY).
  */
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes, scryptSync } from 'node:crypto';
-import { EXIT } from '../cli/exit-codes.js';
+import { EXIT } from '../exit-codes.js';
 import { MlsyncError } from '../errors.js';
 
 const FORMAT_VERSION = 1;

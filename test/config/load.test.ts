@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { EXIT } from '../../src/cli/exit-codes.js';
+import { EXIT } from '../../src/exit-codes.js';
 import { checkBaswareHost } from '../../src/connectors/basware/descriptor.js';
 import { ConfigError } from '../../src/errors.js';
 import { defaultLedgerPath, loadPairConfig, resolvePairFile } from '../../src/config/load.js';

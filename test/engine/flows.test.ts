@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EXIT } from '../../src/cli/exit-codes.js';
+import { EXIT } from '../../src/exit-codes.js';
 import { FLOWS, selectFlows } from '../../src/engine/flows.js';
 import { ConfigError } from '../../src/errors.js';
 import { FakeAp, FakeErp } from './fakes.js';

@@ -5,7 +5,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { EXIT } from '../../src/cli/exit-codes.js';
+import { EXIT } from '../../src/exit-codes.js';
 import { runPair } from '../../src/engine/run.js';
 import { AuthError, ConnectionError, LockHeldError, QuotaExhaustedError } from '../../src/errors.js';
 import { RECORD_STATE } from '../../src/model/entities.js';

@@ -6,7 +6,7 @@ import { Ledger } from '../../src/ledger/ledger.js';
 import { migrate } from '../../src/ledger/migrate.js';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS } from '../../src/ledger/migrations.js';
 import type { Migration } from '../../src/ledger/migrations.js';
-import { EXIT } from '../../src/cli/exit-codes.js';
+import { EXIT } from '../../src/exit-codes.js';
 import { tempLedgerPath, TestClock } from './helpers.js';
 
 const mode = (file: string) => statSync(file).mode & 0o777;

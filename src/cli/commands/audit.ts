@@ -3,7 +3,7 @@ import type { AuditEntry } from '../../ledger/types.js';
 import { ConfigError } from '../../errors.js';
 import { Redactor } from '../../secrets/redactor.js';
 import { reportError } from '../errors.js';
-import { EXIT, type ExitCode } from '../exit-codes.js';
+import { EXIT, type ExitCode } from '../../exit-codes.js';
 import type { GlobalOptions } from '../globals.js';
 import { Output } from '../output.js';
 import { openExistingLedger } from './ledger-access.js';

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../../errors.js';
 import { Redactor } from '../../secrets/redactor.js';
 import { reportError } from '../errors.js';
-import { EXIT, type ExitCode } from '../exit-codes.js';
+import { EXIT, type ExitCode } from '../../exit-codes.js';
 import { configDirOf, type GlobalOptions } from '../globals.js';
 import { Output } from '../output.js';
 import { openPair, type PairSession } from '../session.js';

@@ -4,7 +4,7 @@ import type { PingResult } from '../../connectors/types.js';
 import { ConfigError, isMlsyncError } from '../../errors.js';
 import { Redactor } from '../../secrets/redactor.js';
 import { reportError } from '../errors.js';
-import { EXIT, type ExitCode } from '../exit-codes.js';
+import { EXIT, type ExitCode } from '../../exit-codes.js';
 import { configDirOf, type GlobalOptions } from '../globals.js';
 import { Output } from '../output.js';
 import { openPair } from '../session.js';

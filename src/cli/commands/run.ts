@@ -4,7 +4,7 @@ import type { ProgressEvent } from '../../engine/mirror.js';
 import { RunFailed, runPair, type RunSummary } from '../../engine/run.js';
 import { Redactor } from '../../secrets/redactor.js';
 import { reportError } from '../errors.js';
-import { EXIT, type ExitCode } from '../exit-codes.js';
+import { EXIT, type ExitCode } from '../../exit-codes.js';
 import type { GlobalOptions } from '../globals.js';
 import { Output, type Step } from '../output.js';
 import { openPair, type PairSession } from '../session.js';

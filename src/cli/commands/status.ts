@@ -2,7 +2,7 @@
 import { Redactor } from '../../secrets/redactor.js';
 import { RECORD_STATE } from '../../model/entities.js';
 import { reportError } from '../errors.js';
-import { EXIT, type ExitCode } from '../exit-codes.js';
+import { EXIT, type ExitCode } from '../../exit-codes.js';
 import type { GlobalOptions } from '../globals.js';
 import { Output } from '../output.js';
 import { openExistingLedger } from './ledger-access.js';

@@ -2,7 +2,7 @@
 import { createApConnector, createErpConnector } from '../../connectors/registry.js';
 import { Redactor } from '../../secrets/redactor.js';
 import { reportError } from '../errors.js';
-import { EXIT, type ExitCode } from '../exit-codes.js';
+import { EXIT, type ExitCode } from '../../exit-codes.js';
 import type { GlobalOptions } from '../globals.js';
 import { Output } from '../output.js';
 import { loadConfig } from '../session.js';
