@@ -15,6 +15,17 @@ export const PairConfig = z.strictObject({
   ap: z.discriminatedUnion('system', [BaswareConfig]),
   /** Flows to run, in this order; default: every flow the two systems support, masters first. */
   flows: z.array(z.enum(FLOW_NAMES)).optional(),
+  /** Posting approved invoices (flow `invoices`) and confirming payments (flow `payments`). */
+  invoices: z
+    .strictObject({
+      /**
+       * When the ERP definitely refuses an invoice, also send Basware a failed transfer response with the
+       * ERP's message, so AP staff see the reason in Basware. Off by default: the document then stays
+       * waiting in Basware and the reason is in `mlsync status`.
+       */
+      sendFailureResponse: z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]).default(false),
+    })
+    .prefault({}),
   run: z
     .strictObject({
       /** A lock whose heartbeat is older than this is taken over. */

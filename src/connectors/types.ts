@@ -6,6 +6,7 @@
 import type { TokenBlobStore } from '../auth/types.js';
 import type { TraceSink } from '../http/types.js';
 import type { DimensionValue, GlAccount, PurchaseOrder, Supplier } from '../model/master-data.js';
+import type { ApInvoice, ErpInvoiceLookup, PaymentStatus, PostedInvoice } from '../model/invoice.js';
 import type { MirrorEntity } from '../model/entities.js';
 import type { Redactor } from '../secrets/redactor.js';
 
@@ -61,7 +62,82 @@ export interface ErpConnector {
   readMirror<E extends MirrorEntity>(entity: E, since: string | null, ctx: ReadContext): MirrorRead<MirrorRecordTypes[E]>;
   /** Token, one cheap authenticated read, version/region checks. Never throws for a refused login: reports it. */
   ping(): Promise<PingResult>;
+  /** Posting approved invoices and reporting payments, when this ERP supports it. */
+  readonly invoices?: ErpInvoices;
   close?(): Promise<void>;
+}
+
+/**
+ * The ERP side of invoice posting. ERP "add" calls are not idempotent: `postInvoice` always looks the
+ * invoice up by its natural key (supplier + invoice number) before writing, and never repeats a write
+ * whose outcome it does not know.
+ */
+export interface ErpInvoices {
+  /** Look the invoice up by supplier and invoice number; writes nothing. */
+  findInvoice(invoice: ApInvoice): Promise<ErpInvoiceLookup>;
+  /**
+   * Post the invoice: look up first (posted → `recovered`, nothing written; half-built → completed or
+   * removed, then posted), then write and wait until the ERP reports it posted.
+   * Throws OutcomeUnknownError when a write was sent without a definite answer (timeout, reset, 5xx):
+   * the caller keeps the record `posting` and the next attempt starts again with the lookup.
+   * Throws BusinessRejection when the ERP definitely refused the invoice (its message is the reason).
+   */
+  postInvoice(invoice: ApInvoice): Promise<PostedInvoice>;
+  /** The requests a fresh post would send, one line each (method, path, parameters; no secrets), for --dry-run. */
+  describePosting(invoice: ApInvoice): Promise<string[]>;
+  /** What has been paid on a posted invoice; undefined when the ERP does not (yet) have it in its ledger. */
+  paymentStatus(invoice: ApInvoice, posted: { targetKey: string }): Promise<PaymentStatus | undefined>;
+}
+
+/** The AP platform's view of one document, re-read before acting after an ambiguous failure. */
+export interface DocumentState {
+  documentId: string;
+  /** The platform's processing status (Basware: WaitingForTransfer, TransferInProgress, Transferred, TransferFailed, Paid...). */
+  status: string;
+  /** externalCodes of the transfer responses the document already carries. */
+  transferResponseCodes: string[];
+  /** externalCodes of the payment responses the document already carries. */
+  paymentResponseCodes: string[];
+  /** The document itself, mapped; `invalid` says why it could not be. */
+  item: SourceItem<ApInvoice>;
+}
+
+export interface TransferResponse {
+  /** Unique per response; derived from the document and the outcome so a resend is recognised. */
+  externalCode: string;
+  success: boolean;
+  /** For AP staff: "Posted to M3 as batch 1000123" or the ERP's refusal. */
+  message: string;
+  /** ERP voucher or batch number (success only). */
+  voucher?: string;
+}
+
+export interface PaymentResponse {
+  /** Unique per payment; derived from the document and the cumulative paid total. */
+  externalCode: string;
+  /** Cumulative amount paid. */
+  paidTotal: number;
+  paymentDate?: string;
+  paymentMethod?: string;
+  paymentNumber?: string;
+  message: string;
+}
+
+/** The AP platform side of invoice posting: approved documents out, acknowledgements and responses in. */
+export interface ApDocuments {
+  /** Documents approved and waiting for transfer, streamed; one that cannot be mapped is an `invalid` item. */
+  readApproved(): AsyncIterable<SourceItem<ApInvoice>>;
+  /** Re-read one document; undefined when the platform does not know it. */
+  getDocument(documentId: string): Promise<DocumentState | undefined>;
+  /**
+   * Tell the platform the document is being transferred. 'already' when it had been acknowledged before
+   * (after an ambiguous failure the document is re-read, never acknowledged blind twice).
+   */
+  acknowledge(documentId: string): Promise<'acknowledged' | 'already'>;
+  /** Report the transfer outcome; 'already' when the document already carries this externalCode or status. */
+  sendTransferResponse(documentId: string, response: TransferResponse): Promise<'sent' | 'already'>;
+  /** Report a payment; 'already' when the document already carries this externalCode. */
+  sendPaymentResponse(documentId: string, response: PaymentResponse): Promise<'sent' | 'already'>;
 }
 
 export interface MirrorWrite<T> {
@@ -106,6 +182,8 @@ export interface ApConnector {
   /** Wait for the target's verdict on a submitted batch: one outcome per record of the batch. */
   confirmMirror(batch: SubmittedBatch): Promise<WriteOutcome[]>;
   ping(): Promise<PingResult>;
+  /** Approved documents and the responses to them, when this AP platform supports it. */
+  readonly documents?: ApDocuments;
   close?(): Promise<void>;
 }
 

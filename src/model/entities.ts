@@ -7,6 +7,10 @@
 export const MIRROR_ENTITIES = ['suppliers', 'purchaseOrders', 'glAccounts', 'costCenters'] as const;
 export type MirrorEntity = (typeof MIRROR_ENTITIES)[number];
 
+/** Document flows: invoices posted exactly once through the outbox, payments confirmed once each. */
+export const DOCUMENT_FLOWS = ['invoices', 'payments'] as const;
+export type DocumentFlow = (typeof DOCUMENT_FLOWS)[number];
+
 /** States of a record in the ledger (design.md, "Posting exactly once"). */
 export const RECORD_STATE = {
   /** Read from the source; nothing decided yet. */

@@ -1,2 +1,3 @@
 export * from './master-data.js';
 export * from './entities.js';
+export * from './invoice.js';
