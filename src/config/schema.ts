@@ -4,7 +4,7 @@ import { BaswareConfig } from '../connectors/basware/config.js';
 import { InforConfig } from '../connectors/infor/config.js';
 import { MIRROR_ENTITIES } from '../model/entities.js';
 
-export const FLOW_NAMES = [...MIRROR_ENTITIES] as const;
+export const FLOW_NAMES = [...MIRROR_ENTITIES, 'invoices', 'payments'] as const;
 
 export const PairConfig = z.strictObject({
   /** Config format version. */

@@ -1,6 +1,7 @@
 /**
  * Runs one pair: takes the pair's lock (a second run exits at once), records the run, runs the
- * selected flows in order with a heartbeat on the lock, and finishes the run with its counts.
+ * selected flows in order (mirror, then post, then confirm) with a heartbeat on the lock, and finishes
+ * the run with its counts.
  *
  * Errors that concern one record never reach here (flows hold the record and go on). What does reach
  * here ends the run: a refused login or an unreachable system (exit 3), an exhausted quota (partial),
@@ -13,6 +14,9 @@ import type { FlowCounts, RunOutcome } from '../ledger/types.js';
 import type { FlowDef } from './flows.js';
 import { FlowStopped, runMirrorFlow, type ProgressEvent } from './mirror.js';
 import type { EngineLedger } from './ports.js';
+import type { MirrorEntity } from '../model/entities.js';
+import { runInvoiceFlow } from './invoices.js';
+import { runPaymentFlow } from './payments.js';
 import { newRunId } from '../ledger/run-store.js';
 
 export interface RunOptions {
@@ -24,6 +28,8 @@ export interface RunOptions {
   dryRun: boolean;
   /** Re-read everything instead of the changes since the watermark. */
   full?: boolean;
+  /** Tell the AP platform about invoices the ERP refused (config invoices.sendFailureResponse). */
+  sendFailureResponse?: boolean;
   lockStaleSeconds: number;
   heartbeatSeconds: number;
   onProgress?: (event: ProgressEvent) => void;
@@ -54,7 +60,38 @@ export class RunFailed extends Error {
   }
 }
 
-export async function runPair(opts: RunOptions): Promise<RunSummary> {
+/** What a body running under the pair's lock gets. */
+export interface RunScope {
+  runId: string;
+  startedAt: Date;
+  /** A reason to stop (lock lost, interrupted), checked between batches and records. */
+  stopReason: () => string | undefined;
+}
+
+export interface PairRunOptions {
+  pair: string;
+  ledger: EngineLedger;
+  dryRun: boolean;
+  /** Flow names recorded with the run. */
+  flows: string[];
+  lockStaleSeconds: number;
+  heartbeatSeconds: number;
+  signal?: AbortSignal;
+  now?: () => Date;
+  /** Extra detail for the run.start audit entry. */
+  startDetail?: Record<string, unknown>;
+}
+
+/**
+ * The frame of every run that writes: take the pair's lock (a second run exits at once with
+ * LockHeldError), record the run, keep the lock's heartbeat, run `body` filling `counts`, and finish the
+ * run with its outcome. `run` and `replay` both go through here, so a replay and a cron run of the same
+ * pair never work at once.
+ */
+export async function withPairRun(
+  opts: PairRunOptions,
+  body: (scope: RunScope, counts: FlowCounts[]) => Promise<void>,
+): Promise<RunSummary> {
   const now = opts.now ?? (() => new Date());
   const { ledger, pair } = opts;
   // The lock comes first: a run that finds the pair busy leaves no trace but its exit code.
@@ -70,17 +107,13 @@ export async function runPair(opts: RunOptions): Promise<RunSummary> {
   }
   let run;
   try {
-    run = ledger.startRun({ id: runId, pair, dryRun: opts.dryRun, flows: opts.flows.map((f) => f.name) });
+    run = ledger.startRun({ id: runId, pair, dryRun: opts.dryRun, flows: opts.flows });
   } catch (err) {
     ledger.releaseLock(pair, runId);
     throw err;
   }
   if (lock.tookOverFrom) {
-    ledger.audit(pair, run.id, {
-      action: 'lock.takeover',
-      outcome: 'ok',
-      detail: { from: lock.tookOverFrom, host: hostname() },
-    });
+    ledger.audit(pair, run.id, { action: 'lock.takeover', outcome: 'ok', detail: { from: lock.tookOverFrom, host: hostname() } });
   }
 
   let lockLost = false;
@@ -101,30 +134,9 @@ export async function runPair(opts: RunOptions): Promise<RunSummary> {
 
   const counts: FlowCounts[] = [];
   let failure: MlsyncError | Error | undefined;
-  ledger.audit(pair, run.id, { action: 'run.start', outcome: 'ok', detail: { flows: opts.flows.map((f) => f.name), dryRun: opts.dryRun, full: opts.full ?? false } });
+  ledger.audit(pair, run.id, { action: 'run.start', outcome: 'ok', detail: { flows: opts.flows, dryRun: opts.dryRun, ...opts.startDetail } });
   try {
-    for (const flow of opts.flows) {
-      const reason = stopReason();
-      if (reason) throw new FlowStopped(reason);
-      const flowCounts: FlowCounts = { flow: flow.name, read: 0, written: 0, unchanged: 0, held: 0, failed: 0 };
-      counts.push(flowCounts);
-      await runMirrorFlow(
-        {
-          pair,
-          runId: run.id,
-          runStartedAt: new Date(run.startedAt),
-          dryRun: opts.dryRun,
-          full: opts.full,
-          ledger,
-          erp: opts.erp,
-          ap: opts.ap,
-          onProgress: opts.onProgress,
-          stopReason,
-        },
-        flow.name,
-        flowCounts,
-      );
-    }
+    await body({ runId: run.id, startedAt: new Date(run.startedAt), stopReason }, counts);
   } catch (err) {
     failure = err instanceof Error ? err : new Error(String(err));
   } finally {
@@ -160,4 +172,30 @@ export async function runPair(opts: RunOptions): Promise<RunSummary> {
   };
   if (failure) throw new RunFailed(summary, failure);
   return summary;
+}
+
+export async function runPair(opts: RunOptions): Promise<RunSummary> {
+  return withPairRun(
+    { ...opts, flows: opts.flows.map((f) => f.name), startDetail: { full: opts.full ?? false } },
+    async (scope, counts) => {
+      for (const flow of opts.flows) {
+        const reason = scope.stopReason();
+        if (reason) throw new FlowStopped(reason);
+        const flowCounts: FlowCounts = { flow: flow.name, read: 0, written: 0, unchanged: 0, held: 0, failed: 0 };
+        counts.push(flowCounts);
+        const base = { pair: opts.pair, runId: scope.runId, dryRun: opts.dryRun, ledger: opts.ledger, erp: opts.erp, ap: opts.ap, onProgress: opts.onProgress, stopReason: scope.stopReason };
+        switch (flow.kind) {
+          case 'mirror':
+            await runMirrorFlow({ ...base, runStartedAt: scope.startedAt, full: opts.full }, flow.name as MirrorEntity, flowCounts);
+            break;
+          case 'post':
+            await runInvoiceFlow({ ...base, sendFailureResponse: opts.sendFailureResponse ?? false }, flowCounts);
+            break;
+          case 'confirm':
+            await runPaymentFlow({ ...base, sendFailureResponse: opts.sendFailureResponse ?? false }, flowCounts);
+            break;
+        }
+      }
+    },
+  );
 }

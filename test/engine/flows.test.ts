@@ -51,6 +51,14 @@ describe('selectFlows', () => {
     const byName = new Map(FLOWS.map((f) => [f.name, f]));
     expect(byName.get('suppliers')!.describe('Infor M3', 'Basware')).toBe('Infor M3 suppliers → Basware vendors');
     expect(byName.get('purchaseOrders')!.describe('Infor M3', 'Basware')).toBe('Infor M3 purchaseOrders → Basware matching orders');
-    expect(FLOWS.every((f) => f.kind === 'mirror')).toBe(true);
+    expect(byName.get('invoices')!.describe('Infor M3', 'Basware')).toBe('Basware approved invoices → Infor M3, exactly once');
+    expect(FLOWS.map((f) => [f.name, f.kind])).toEqual([
+      ['suppliers', 'mirror'],
+      ['purchaseOrders', 'mirror'],
+      ['glAccounts', 'mirror'],
+      ['costCenters', 'mirror'],
+      ['invoices', 'post'],
+      ['payments', 'confirm'],
+    ]);
   });
 });

@@ -88,6 +88,7 @@ export async function executeRun(
       flows,
       dryRun: opts.dryRun,
       full: opts.full,
+      sendFailureResponse: loaded.config.invoices.sendFailureResponse,
       lockStaleSeconds: loaded.config.run.lockStaleSeconds,
       heartbeatSeconds: loaded.config.run.heartbeatSeconds,
       onProgress,

@@ -23,21 +23,8 @@ export const EXTERNAL_CODE_MAX = 36;
 /** The UUID v5 namespace of mlsync externalCodes. Fixed forever: changing it re-keys every long code. */
 export const MLSYNC_EXTERNAL_CODE_NAMESPACE = '8f3c2b1e-5d4a-4e6f-9b7c-0a1d2e3f4a5b';
 
-function uuidBytes(uuid: string): Buffer {
-  const hex = uuid.replace(/-/g, '');
-  if (!/^[0-9a-f]{32}$/i.test(hex)) throw new Error(`not a UUID: ${uuid}`);
-  return Buffer.from(hex, 'hex');
-}
-
-/** RFC 4122 §4.3 name-based UUID, SHA-1 (version 5). */
-export function uuidV5(name: string, namespace: string): string {
-  const hash = createHash('sha1').update(uuidBytes(namespace)).update(Buffer.from(name, 'utf8')).digest();
-  const b = hash.subarray(0, 16);
-  b[6] = ((b[6] as number) & 0x0f) | 0x50;
-  b[8] = ((b[8] as number) & 0x3f) | 0x80;
-  const hex = b.toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-}
+export { uuidV5 } from '../../model/uuid.js';
+import { uuidV5 } from '../../model/uuid.js';
 
 export interface ExternalCodeScope {
   /** config.externalCodePrefix. */
@@ -49,4 +36,14 @@ export interface ExternalCodeScope {
 export function externalCode(scope: ExternalCodeScope, entity: ExternalCodeEntity, erpKey: string): string {
   const readable = `${scope.prefix}_${scope.companyCode}_${entity}_${erpKey}`;
   return readable.length <= EXTERNAL_CODE_MAX ? readable : uuidV5(readable, MLSYNC_EXTERNAL_CODE_NAMESPACE);
+}
+
+/**
+ * externalCode of a transfer or payment response (apis/basware.md §4.5): the UUID v5 of the document and
+ * what the response says ('transfer:success', 'payment:1250.00'). The same response is always the same
+ * code, so a resend after a crash is recognised on the document instead of posted twice, while a new
+ * fact (a further payment) gets a new code, as Basware requires. The name layout is fixed forever.
+ */
+export function responseExternalCode(documentId: string, purpose: string): string {
+  return uuidV5(`response/${documentId}/${purpose}`, MLSYNC_EXTERNAL_CODE_NAMESPACE);
 }

@@ -22,6 +22,17 @@ export interface LedgerInvoiceSeed {
   imagePath?: string;
 }
 
+/**
+ * A supplier invoice batch as APS450MI shows it: GetHead fields (SUNO and IVDT required; the rest default as AddHead
+ * would) and LstLines rows. `SUPA: '90'` seeds a batch that is already posted: it is booked in the ledger as
+ * APS455MI/ValidByBatchNo books it, so APS200MI/GetInvTotInfo finds it too (do not seed that invoice again in
+ * `ledgerInvoices`). Any other SUPA (default 10, entered) leaves the batch open.
+ */
+export interface InvoiceBatchSeed {
+  head: M3Record;
+  lines?: M3Record[];
+}
+
 export interface InforSeed {
   /** CRS620MI/GetBasicData fields + CONO, LMTS. */
   suppliers?: M3Record[];
@@ -29,6 +40,8 @@ export interface InforSeed {
   /** CRS630MI/LstAccountID records. */
   accountIds?: M3Record[];
   ledgerInvoices?: LedgerInvoiceSeed[];
+  /** APS450MI supplier invoice batches (seeded after the other rows, so their suppliers exist). */
+  batches?: InvoiceBatchSeed[];
 }
 
 // JSON seeds may carry numbers; M3 values are strings.
@@ -46,6 +59,7 @@ export const InforSeedSchema = z.strictObject({
         .catchall(Value),
     )
     .optional(),
+  batches: z.array(z.strictObject({ head: Record, lines: z.array(Record).optional() })).optional(),
 });
 
 /** Validate a seed; throws an Error naming every problem. */
