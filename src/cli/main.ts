@@ -72,6 +72,16 @@ export async function main(argv: string[]): Promise<number> {
     });
 
   program
+    .command('replay')
+    .description('run one invoice again through the same outbox rules (lookup before any write); already posted: writes nothing')
+    .argument('<id>', 'record id, from `mlsync status` or `mlsync audit`')
+    .option('--dry-run', 'show the requests a replay would send, send nothing')
+    .action(async (id: string, opts: { dryRun?: boolean }, cmd: Command) => {
+      const { replayCommand } = await import('./commands/replay.js');
+      setCode(await replayCommand(id, opts, globals(cmd)));
+    });
+
+  program
     .command('status')
     .description('last runs, watermarks, record counts by state, and records held for review with their reasons')
     .argument('[pair]', 'pair name; default: every pair in the ledger')

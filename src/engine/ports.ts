@@ -4,6 +4,7 @@
  */
 import type {
   AuditEntry,
+  AuditFilter,
   AuditInput,
   FlowCounts,
   LockResult,
@@ -25,4 +26,5 @@ export interface EngineLedger {
   listRecords(filter?: { pair?: string; flow?: string; states?: RecordState[]; limit?: number }): RecordRow[];
   commit(pair: string, runId: string | null, updates: RecordUpdate[], watermark?: { flow: string; value: string }): RecordRow[];
   audit(pair: string, runId: string | null, entry: AuditInput & { flow?: string; recordId?: number }): AuditEntry;
+  listAudit(filter?: AuditFilter): AuditEntry[];
 }

@@ -32,6 +32,7 @@ import {
   BASWARE_SCOPES,
   BASWARE_SYSTEM,
 } from './descriptor.js';
+import { createBaswareDocuments } from './documents.js';
 import type { OrderLineEntity } from './entities.js';
 import { importRecords } from './import.js';
 import type { ImportOptions, ImportResult } from './import.js';
@@ -114,6 +115,12 @@ export function createBaswareConnector(config: BaswareConfig, deps: ConnectorDep
   const http: HttpClient = createHttpClient({ ...httpBase, auth });
 
   const correlation = (): Record<string, string> => (config.sendCorrelationHeader ? { [CORRELATION_HEADER]: randomUUID() } : {});
+  const documents = createBaswareDocuments({
+    http,
+    config,
+    headers: correlation,
+    now: () => (deps.now ? deps.now() : new Date()),
+  });
 
   function importer(path: string, what: string, maxRecords: number): ImportOptions {
     return { http, path, what, maxRecords, maxBytes: BASWARE_MAX_BODY_BYTES, headers: correlation };
@@ -358,5 +365,6 @@ export function createBaswareConnector(config: BaswareConfig, deps: ConnectorDep
     submitMirror,
     confirmMirror,
     ping,
+    documents,
   };
 }

@@ -30,6 +30,31 @@ export const InforConfig = z.strictObject({
         })
         .prefault({}),
       exportMaxRows: z.coerce.number().int().positive().default(10_000),
+      // Invoice posting (apis/infor.md §6.3).
+      /** Seconds between APS450MI/GetHead polls while a validated batch is being posted (§7 item 19). */
+      validatePollSeconds: z.coerce.number().positive().default(2),
+      /** How long to wait for a validated batch to reach status 90 before leaving it for the next attempt. */
+      validateTimeoutSeconds: z.coerce.number().positive().default(60),
+      /** Basware tax code → M3 VAT code (VTCD) on AddLine. An unlisted tax code sends no VTCD: M3 takes its default. */
+      taxCodeMap: z.record(z.string(), z.coerce.string()).default({}),
+      /** Basware payment-term code → M3 payment terms (TEPY) on AddHead; unlisted codes are sent as they are. */
+      paymentTermMap: z.record(z.string(), z.coerce.string()).default({}),
+      /** Other coding dimensions (canonical name → AIT number, e.g. project: 3) sent on AddLine; unlisted ones are not sent. */
+      dimensionAits: z.record(z.string(), z.coerce.number().int().min(1).max(7)).default({}),
+      /** Longest line text (CHGT) sent; a longer coding-row description is cut (MODELED field length). */
+      lineTextMaxLength: z.coerce.number().int().min(1).max(60).default(40),
+    })
+    .superRefine((m3, ctx) => {
+      // One AddLine field per dimension: two dimensions on the same AITn would overwrite each other (§5.9).
+      const owner = new Map<number, string>([[m3.accountAitp, 'accountAitp']]);
+      const claim = (aitp: number, key: string, path: Array<string>) => {
+        const taken = owner.get(aitp);
+        if (taken !== undefined) {
+          ctx.addIssue({ code: 'custom', path, message: `AIT${aitp} is already used by ${taken}; give each dimension its own number` });
+        } else owner.set(aitp, key);
+      };
+      claim(m3.costCenterAitp, 'costCenterAitp', ['costCenterAitp']);
+      for (const [name, aitp] of Object.entries(m3.dimensionAits)) claim(aitp, `dimensionAits.${name}`, ['dimensionAits', name]);
     })
     .prefault({}),
   /** One call at a time per tenant, 3,000 a minute at peak; a daily-quota 429 (> 300 s) ends the run as partial (apis/infor.md §8). */

@@ -1,6 +1,6 @@
 /**
  * Calls one M3 MI transaction through the ION API gateway (apis/infor.md §2, §4): always a GET, with
- * `cono`, `righttrim=true` and `maxrecs`; the envelope is parsed once here. A business error is HTTP
+ * `cono`, `righttrim=true` and (on reads) `maxrecs`; the envelope is parsed once here. A business error is HTTP
  * 200 with an errorMessage, so success is decided by the envelope rule, never by the status alone.
  */
 import { z } from 'zod';
@@ -43,8 +43,8 @@ const GatewayError = z.looseObject({ message: z.string().optional(), error: z.st
 export type M3Fields = Record<string, string | undefined>;
 
 export interface M3CallOptions {
-  /** Records to ask for (`maxrecs`); 0 means all. */
-  maxrecs: number;
+  /** Records to ask for (`maxrecs`); 0 means all. Left out on Add/Valid/Dlt, which return at most one record. */
+  maxrecs?: number;
 }
 
 export interface M3ClientOptions {
@@ -86,7 +86,8 @@ export function createM3Client(opts: M3ClientOptions): M3Client {
   function url(tx: M3Transaction, fields: M3Fields, call: M3CallOptions): string {
     const pairs: Array<[string, string]> = [];
     for (const [k, v] of Object.entries(fields)) if (v !== undefined) pairs.push([k, v]);
-    pairs.push(['cono', company], ['righttrim', 'true'], ['maxrecs', String(call.maxrecs)]);
+    pairs.push(['cono', company], ['righttrim', 'true']);
+    if (call.maxrecs !== undefined) pairs.push(['maxrecs', String(call.maxrecs)]);
     const query = pairs.map(([k, v]) => `${k}=${encodeM3Value(v)}`).join('&');
     return `${base}${M3_EXECUTE_PATH}/${tx.program}/${tx.transaction}?${query}`;
   }
@@ -107,7 +108,8 @@ export function createM3Client(opts: M3ClientOptions): M3Client {
     const res = await http.request<unknown>({
       method: 'GET',
       url: url(tx, fields, callOpts),
-      idempotent: true,
+      // A write is never repeated by the HTTP client: a 5xx or reset becomes OutcomeUnknownError (§6.3).
+      idempotent: tx.idempotent,
       okStatuses: [400, 404],
       label: name,
     });

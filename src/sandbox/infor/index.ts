@@ -38,7 +38,7 @@ export {
   SEED_PURCHASE_ORDER_COUNT,
   SEED_SUPPLIER_COUNT,
 } from './seed/default-seed.js';
-export type { InforSeed, LedgerInvoiceSeed, PurchaseOrderSeed } from './seed/types.js';
+export type { InforSeed, InvoiceBatchSeed, LedgerInvoiceSeed, PurchaseOrderSeed } from './seed/types.js';
 export type { InforSimStats, RecordCounts } from './stats.js';
 export type { TouchEntity, TouchRequest } from './store.js';
 

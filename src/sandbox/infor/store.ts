@@ -6,8 +6,9 @@
 import { formatCents, multiplyToCents, toCents } from './amounts.js';
 import type { M3Record } from './envelope.js';
 import { fieldDef } from './fields.js';
+import { postBatch, SUPA } from './invoice-posting.js';
 import { LmtsSource } from './m3-time.js';
-import type { InforSeed, LedgerInvoiceSeed } from './seed/types.js';
+import type { InforSeed, InvoiceBatchSeed, LedgerInvoiceSeed } from './seed/types.js';
 
 export interface PurchaseOrder {
   head: M3Record;
@@ -45,6 +46,10 @@ export interface StoreDefaults {
 
 /** First batch number handed out, as in the examples of §5.8 / §7 item 8. */
 const FIRST_INBN = 1_000_123;
+/** Batch type and line type a seeded batch gets when it names none: supplier invoice, accounting line (§5.8, §5.9). */
+const SEED_IBTP = '20';
+const SEED_RDTP = '8';
+const AIT_FIELDS = ['AIT1', 'AIT2', 'AIT3', 'AIT4', 'AIT5', 'AIT6', 'AIT7'] as const;
 /** First journal number of a posting when the ledger is empty (example of §5.12). */
 const FIRST_JRNO = 345;
 
@@ -177,6 +182,10 @@ export class M3Store {
       this.accounts.put(row);
     }
     for (const inv of data.ledgerInvoices ?? []) this.addLedgerInvoice(this.ledgerFromSeed(inv, cono, divi));
+    const batches = data.batches ?? [];
+    for (const b of batches) this.seedBatch(b, cono, divi);
+    // A seeded INBN may be lower than one handed out before; keep iteration in INBN order, as M3 lists them.
+    if (batches.some((b) => b.head.INBN)) this.sortBatches();
   }
 
   /** Change a row as an M3 user would and bump its LMTS (§9 `/_sim/m3/touch`); throws when it does not exist. */
@@ -258,6 +267,58 @@ export class M3Store {
     const jrno = Number(inv.record.JRNO);
     if (Number.isInteger(jrno) && jrno >= this.nextJrno) this.nextJrno = jrno + 1;
     this.ledger.put(inv);
+  }
+
+  /** Add or replace a batch by INBN (a new one when the seed names none); SUPA 90 is booked in the ledger. */
+  private seedBatch(seed: InvoiceBatchSeed, cono: string, divi: string): void {
+    const head: M3Record = { CONO: cono, DIVI: divi, IBTP: SEED_IBTP, SINO: '', PUNO: '', CORI: '', IBHE: '0', IBLE: '0', ...seed.head };
+    needField(head, 'SUNO', 'a seeded invoice batch');
+    needField(head, 'IVDT', `the seeded invoice batch of supplier ${head.SUNO}`);
+    const supplier = this.supplier(head.CONO!, head.SUNO!);
+    head.SPYN ||= supplier?.PRSU || head.SUNO!;
+    head.CUCD ||= supplier?.CUCD ?? '';
+    head.TEPY ||= supplier?.TEPY ?? '';
+    head.ACDT ||= head.IVDT!;
+    head.DUDT ||= head.IVDT!;
+    head.CUAM = formatCents(toCents(head.CUAM ?? '0'));
+    head.VTAM = formatCents(toCents(head.VTAM ?? '0'));
+    head.INBN = this.claimInbn(head.INBN);
+    const lines = (seed.lines ?? []).map((l, i) => {
+      const line: M3Record = {
+        RDTP: SEED_RDTP, VTCD: '', CHGT: '', PUNO: '', PNLI: '', PNLS: '', IVQA: '', GRPR: '', REPN: '',
+        ...Object.fromEntries(AIT_FIELDS.map((f) => [f, ''])),
+        ...l,
+        INBN: head.INBN!,
+        TRNO: String(i + 1),
+        CINO: head.SINO!,
+        INYR: head.IVDT!.slice(0, 4),
+      };
+      line.NLAM = formatCents(toCents(line.NLAM ?? '0'));
+      line.VTA1 = formatCents(toCents(line.VTA1 ?? '0'));
+      return line;
+    });
+    head.TLNA = formatCents(lines.reduce((sum, l) => sum + toCents(l.NLAM!), 0n));
+    const posted = head.SUPA === SUPA.POSTED;
+    head.SUPA = posted ? SUPA.ENTERED : (head.SUPA || SUPA.ENTERED);
+    head.LMDT ||= this.lmts.next().slice(0, 8);
+    const batch: InvoiceBatch = { head, lines, postsAtMs: undefined };
+    this.batches.set(head.INBN, batch);
+    if (posted) postBatch(this, batch);
+  }
+
+  /** The seed's INBN (later ones are handed out above it), or the next free one. */
+  private claimInbn(given: string | undefined): string {
+    if (!given) return this.newInbn();
+    const inbn = Number(given);
+    if (!Number.isSafeInteger(inbn) || inbn <= 0) throw new Error(`a seeded invoice batch has INBN ${given}; expected a positive number`);
+    if (inbn >= this.nextInbn) this.nextInbn = inbn + 1;
+    return String(inbn);
+  }
+
+  private sortBatches(): void {
+    const sorted = [...this.batches.entries()].sort(([a], [b]) => Number(a) - Number(b));
+    this.batches.clear();
+    for (const [k, v] of sorted) this.batches.set(k, v);
   }
 
   private ledgerFromSeed(seed: LedgerInvoiceSeed, cono: string, divi: string): LedgerInvoice {

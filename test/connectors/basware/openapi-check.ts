@@ -24,10 +24,19 @@ type Schema = {
   allOf?: Schema[];
 };
 
-/** A verbatim subset of basware-p2p-openapi.json (the schemas mlsync sends and reads, with what they reference). */
-const SPEC_PATH = join(dirname(fileURLToPath(import.meta.url)), 'fixtures/p2p-openapi-schemas.json');
-const spec = JSON.parse(readFileSync(SPEC_PATH, 'utf8')) as {
-  components: { schemas: Record<string, Schema> };
+/** Verbatim subsets of basware-p2p-openapi.json (the schemas mlsync sends and reads, with what they reference). */
+const SPEC_FILES = ['fixtures/p2p-openapi-schemas.json', 'fixtures/p2p-document-schemas.json'];
+const spec = {
+  components: {
+    schemas: Object.assign(
+      {},
+      ...SPEC_FILES.map(
+        (file) =>
+          (JSON.parse(readFileSync(join(dirname(fileURLToPath(import.meta.url)), file), 'utf8')) as { components: { schemas: Record<string, Schema> } })
+            .components.schemas,
+      ),
+    ) as Record<string, Schema>,
+  },
 };
 
 export function schemaOf(name: string): Schema {
