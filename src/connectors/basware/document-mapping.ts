@@ -54,7 +54,6 @@ const HEADER_FIELD: Record<string, string> = {
   taxTotal: 'taxSum1',
   grossTotal: 'grossSum',
   paymentTerms: 'paymentTermCode',
-  accountingDate: 'voucherDate',
   lines: 'codingRows',
 };
 const LINE_FIELD: Record<string, string> = {
@@ -140,13 +139,16 @@ function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
 function describeIssue(field: string, issue: z.core.$ZodIssue, value: unknown): string {
   if (value === undefined || value === null) return `${field} is missing`;
   if (issue.code === 'too_small' && Array.isArray(value)) return issue.message;
-  if (issue.code === 'invalid_type') return `${field} ${show(value)} is not a ${issue.expected}`;
+  if (issue.code === 'invalid_type') return `${field} ${show(value)} is not ${/^[aeiou]/.test(issue.expected) ? 'an' : 'a'} ${issue.expected}`;
   return `${field} ${show(value)}: ${issue.message}`;
 }
 
 /** Issues of the raw Basware shape: paths are already Basware field names. */
 function rawProblems(error: z.ZodError, raw: unknown, prefix = ''): string[] {
-  return error.issues.map((issue) => describeIssue(`${prefix}${issue.path.map(String).join('.')}`, issue, valueAt(raw, issue.path)));
+  return error.issues.map((issue) => {
+    const field = issue.path.length > 0 ? `${prefix}${issue.path.map(String).join('.')}` : 'the document';
+    return describeIssue(field, issue, valueAt(raw, issue.path));
+  });
 }
 
 function rowLabel(row: unknown, position: number): string {
@@ -155,17 +157,19 @@ function rowLabel(row: unknown, position: number): string {
 }
 
 /** Issues of the canonical candidate, named by the Basware field the operator fixes. */
-function canonicalProblems(error: z.ZodError, candidate: unknown, rows: unknown[]): string[] {
-  return error.issues.map((issue) => {
+function canonicalProblems(error: z.ZodError, candidate: unknown, rows: unknown[], fields: Record<string, string>): string[] {
+  const problems = error.issues.map((issue) => {
     const [head, index, field] = issue.path;
     const value = valueAt(candidate, issue.path);
     if (head === 'lines' && typeof index === 'number' && field !== undefined) {
       const name = LINE_FIELD[String(field)] ?? String(field);
       return `${rowLabel(rows[index], index)}: ${describeIssue(name, issue, value)}`;
     }
-    const name = HEADER_FIELD[String(head)] ?? String(head ?? 'document');
+    const name = fields[String(head)] ?? String(head ?? 'document');
     return describeIssue(name, issue, value);
   });
+  // One bad Basware field can feed two canonical ones (invoiceDate is also the accounting date): name it once.
+  return [...new Set(problems)];
 }
 
 /** Who the document is, in the words AP staff search for in P2P. */
@@ -173,11 +177,8 @@ function describeDocument(raw: unknown): string {
   const number = valueAt(raw, ['invoiceNumber']);
   const supplier = valueAt(raw, ['supplierCode']);
   const id = valueAt(raw, ['invoiceId']);
-  const parts: string[] = [];
-  if (typeof number === 'string' && number !== '') parts.push(`invoice ${number}`);
-  if (typeof supplier === 'string' && supplier !== '') parts.push(`of supplier ${supplier}`);
-  if (parts.length === 0) parts.push(`document ${typeof id === 'string' ? id : '(no invoiceId)'}`);
-  return parts.join(' ');
+  const who = typeof number === 'string' && number !== '' ? `invoice ${number}` : `document ${typeof id === 'string' && id !== '' ? id : '(no invoiceId)'}`;
+  return typeof supplier === 'string' && supplier !== '' ? `${who} of supplier ${supplier}` : who;
 }
 
 function invalid(key: string, raw: unknown, problems: string[]): SourceItem<ApInvoice> {
@@ -255,6 +256,9 @@ export function mapDocument(raw: unknown, position = 0): SourceItem<ApInvoice> {
     lines,
   };
   const invoice = ApInvoice.safeParse(candidate);
-  if (!invoice.success) return invalid(doc.invoiceId, raw, canonicalProblems(invoice.error, candidate, rows));
+  if (!invoice.success) {
+    const fields = { ...HEADER_FIELD, accountingDate: present(doc.voucherDate) ? 'voucherDate' : 'invoiceDate' };
+    return invalid(doc.invoiceId, raw, canonicalProblems(invoice.error, candidate, rows, fields));
+  }
   return { key: doc.invoiceId, record: invoice.data, raw };
 }

@@ -1,7 +1,9 @@
 /**
  * The Infor CloudSuite (M3 via ION API) ERP connector: .ionapi → password-grant token provider →
- * one sequential HTTP client → M3 transactions → canonical master data.
+ * one sequential HTTP client → M3 transactions → canonical master data, and supplier invoices
+ * posted as APS450MI batches (invoices.ts).
  */
+import { setTimeout as delay } from 'node:timers/promises';
 import { httpClientOptions } from '../../http/settings.js';
 import { createOAuthProvider } from '../../auth/oauth.js';
 import { createEncryptedTokenCache } from '../../auth/token-cache.js';
@@ -20,6 +22,7 @@ import {
   INFOR_TOKEN_REFRESH_MIN_SECONDS,
   M3_TRANSACTIONS,
 } from './descriptor.js';
+import { createInforInvoices } from './invoices.js';
 import { loadIonApi } from './ionapi.js';
 import { createM3Client } from './m3-client.js';
 import { isLmts } from './m3-values.js';
@@ -33,7 +36,7 @@ export const INFOR_MIRROR_ENTITIES = ['suppliers', 'purchaseOrders', 'glAccounts
 
 /** Test seams; production code passes none. */
 export interface InforConnectorOptions {
-  /** How the HTTP client sleeps between retries. */
+  /** How the HTTP client sleeps between retries, and invoice posting between status polls. */
   sleep?: (ms: number) => Promise<void>;
 }
 
@@ -74,6 +77,7 @@ export function createInforConnector(config: InforConfig, deps: ConnectorDeps, o
   const budget = { limit: config.m3.maxCallsPerRun, used: () => http.requestCount - runBaseline };
   const m3 = createM3Client({ http, gatewayBase: ionapi.gatewayBase, company: config.company, budget });
   const rc: ReaderContext = { m3, config };
+  const invoices = createInforInvoices({ m3, config, sleep: options.sleep ?? ((ms) => delay(ms)) });
 
   function startRun(ctx: ReadContext): void {
     const key = ctx.runStartedAt.getTime();
@@ -152,5 +156,6 @@ export function createInforConnector(config: InforConfig, deps: ConnectorDeps, o
     mirrorEntities: INFOR_MIRROR_ENTITIES,
     readMirror,
     ping,
+    invoices,
   };
 }

@@ -1,7 +1,8 @@
 /**
  * Calls one M3 MI transaction through the ION API gateway (apis/infor.md §2, §4): always a GET, with
- * `cono`, `righttrim=true` and (on reads) `maxrecs`; the envelope is parsed once here. A business error is HTTP
- * 200 with an errorMessage, so success is decided by the envelope rule, never by the status alone.
+ * `cono`, `righttrim=true` and (on reads) `maxrecs`; the envelope is parsed once here. A business
+ * error is HTTP 200 with an errorMessage, so success is decided by the envelope rule, never by the
+ * status alone. Reads may be retried by the HTTP client; writes never are (M3Transaction.idempotent).
  */
 import { z } from 'zod';
 import { BusinessRejection, ConfigError, QuotaExhaustedError, ResponseShapeError } from '../../errors.js';

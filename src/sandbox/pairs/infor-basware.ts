@@ -8,6 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startBaswareSimulator, type BaswareSimulator } from '../basware/index.js';
 import { startInforSimulator, defaultInforSeed, INFOR_SEED_PAYMENT_TERMS, type InforSimulator } from '../infor/index.js';
+import { defaultInvoiceSeed, missingAccountSeed, missingCostCenterSeed, type InvoiceExpectations } from './invoice-seed.js';
+
+export type { InvoiceExpectations, M3InvoiceKey } from './invoice-seed.js';
+export { INVOICE_SEED_COUNTS, MISSING_ACCOUNT, MISSING_COST_CENTER } from './invoice-seed.js';
 
 export interface PairSandbox {
   infor: InforSimulator;
@@ -16,6 +20,8 @@ export interface PairSandbox {
   env: Record<string, string>;
   /** Folder holding the sandbox's .ionapi file (removed by close). */
   dir: string;
+  /** Which seeded invoices are which; set when started with `invoices: true`. */
+  invoices?: InvoiceExpectations;
   close(): Promise<void>;
 }
 
@@ -24,13 +30,24 @@ export interface PairSandboxOptions {
   seed?: 'default' | 'none';
   /** Basware's phase-2 delay; the sandbox default keeps demos and tests quick. */
   baswareAsyncDelayMs?: number;
+  /**
+   * Seed approved invoices (default false): Basware holds them WaitingForTransfer, and M3 holds two of them as
+   * already posted (see invoice-seed.ts). Needs the default M3 seed.
+   */
+  invoices?: boolean;
 }
 
 export const SANDBOX_BASWARE_CLIENT = { client_id: 'mlsync-sandbox', client_secret: 'sandbox-basware-secret-7d41' } as const;
 export const SANDBOX_COMPANY = { cono: '100', divi: 'AAA', basware: 'BW00' } as const;
 
 export async function startInforBaswareSandbox(opts: PairSandboxOptions = {}): Promise<PairSandbox> {
-  const infor = await startInforSimulator({ seed: opts.seed === 'none' ? 'none' : defaultInforSeed() });
+  if (opts.invoices && opts.seed === 'none') {
+    throw new Error("startInforBaswareSandbox: invoices: true needs the default M3 seed (the invoices are coded against it); drop seed: 'none'");
+  }
+  const now = new Date();
+  const inforSeed = opts.seed === 'none' ? undefined : defaultInforSeed(now);
+  const invoiceSeed = inforSeed && opts.invoices ? defaultInvoiceSeed(inforSeed, { now, companyCode: SANDBOX_COMPANY.basware }) : undefined;
+  const infor = await startInforSimulator({ seed: inforSeed ?? 'none' });
   const basware = await startBaswareSimulator({
     config: {
       asyncDelayMs: opts.baswareAsyncDelayMs ?? 150,
@@ -39,6 +56,15 @@ export async function startInforBaswareSandbox(opts: PairSandboxOptions = {}): P
     },
   });
   basware.registerClient({ ...SANDBOX_BASWARE_CLIENT });
+  if (invoiceSeed) {
+    try {
+      infor.seed(invoiceSeed.alreadyPostedInM3);
+      basware.addAccountingDocuments(invoiceSeed.documents);
+    } catch (err) {
+      await Promise.all([infor.close(), basware.close()]);
+      throw err;
+    }
+  }
   const dir = mkdtempSync(join(tmpdir(), 'mlsync-sandbox-'));
   const ionapiFile = join(dir, 'sandbox.ionapi');
   writeFileSync(ionapiFile, JSON.stringify(infor.ionapi, null, 2), { mode: 0o600 });
@@ -60,6 +86,7 @@ export async function startInforBaswareSandbox(opts: PairSandboxOptions = {}): P
     basware,
     env,
     dir,
+    ...(invoiceSeed ? { invoices: invoiceSeed.expectations } : {}),
     async close() {
       await Promise.all([infor.close(), basware.close()]);
       rmSync(dir, { recursive: true, force: true });
@@ -92,4 +119,23 @@ export function vendorsReceivedSince(basware: BaswareSimulator, mark: number): s
 /** Import requests (any entity) Basware received after `mark`. */
 export function importsSince(basware: BaswareSimulator, mark: number): number {
   return basware.store.requestStatuses.size - mark;
+}
+
+/** Which seeded invoices are ordinary, unmapped or already posted; throws when the sandbox has no invoices. */
+export function invoiceExpectations(sandbox: PairSandbox): InvoiceExpectations {
+  if (!sandbox.invoices) throw new Error('this sandbox was started without invoices; pass { invoices: true } to startInforBaswareSandbox');
+  return sandbox.invoices;
+}
+
+/**
+ * Add the account the unmapped-account invoices use (6999) to M3 as an active GL account, with a fresh LMTS, so
+ * the next accounts mirror sends it to Basware and those invoices can post.
+ */
+export function addMissingAccount(sandbox: PairSandbox): void {
+  sandbox.infor.seed(missingAccountSeed());
+}
+
+/** Add the cost centre of the unmapped-cost-centre invoice (CC999) to M3 as an active cost centre, with a fresh LMTS. */
+export function addMissingCostCenter(sandbox: PairSandbox): void {
+  sandbox.infor.seed(missingCostCenterSeed());
 }

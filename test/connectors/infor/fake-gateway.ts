@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import nock from 'nock';
 import { InforConfig } from '../../../src/connectors/infor/config.js';
 import { createInforConnector } from '../../../src/connectors/infor/connector.js';
+import type { InforConnectorOptions } from '../../../src/connectors/infor/connector.js';
 import type { ConnectorDeps } from '../../../src/connectors/types.js';
 import { Redactor } from '../../../src/secrets/redactor.js';
 
@@ -37,7 +38,9 @@ export interface M3Call {
 export type M3Answer =
   | { records: M3Row[] }
   | { error: string }
-  | { status: number; body?: unknown; headers?: Record<string, string> };
+  | { status: number; body?: unknown; headers?: Record<string, string> }
+  /** Answer only after a pause: longer than the client's timeout, it is a request that got no answer. */
+  | { delayMs: number; answer: M3Answer };
 export type M3Handler = (call: M3Call) => M3Answer;
 
 export interface TokenRequest {
@@ -62,7 +65,7 @@ export function fakeInfor() {
   nock(IU)
     .persist()
     .get((uri) => uri.startsWith(GATEWAY))
-    .reply(function (uri) {
+    .reply(async function (uri) {
       const [path, query = ''] = uri.split('?');
       const name = (path as string).slice(GATEWAY.length);
       const auth = this.req.headers.authorization;
@@ -70,7 +73,12 @@ export function fakeInfor() {
       calls.push(call);
       const handler = handlers.get(name);
       if (!handler) return [404, { error: 'Not Found', message: `Program ${name.split('/')[0]} not found` }];
-      const answer = handler(call);
+      let answer = handler(call);
+      while ('delayMs' in answer) {
+        const { delayMs } = answer;
+        await new Promise((resolve) => setTimeout(resolve, delayMs));
+        answer = answer.answer;
+      }
       const transaction = name.split('/')[1] as string;
       if ('records' in answer) return [200, envelope(transaction, answer.records)];
       if ('error' in answer) {
@@ -104,6 +112,12 @@ export function fakeInfor() {
     on(name: string, handler: M3Handler) {
       handlers.set(name, handler);
     },
+    /** The handler now answering `name`, to wrap it with a fault. */
+    handlerOf(name: string): M3Handler {
+      const handler = handlers.get(name);
+      if (!handler) throw new Error(`no handler for ${name}`);
+      return handler;
+    },
     onToken(answer: (n: number, req: TokenRequest) => [number, unknown]) {
       tokenAnswer = answer;
     },
@@ -134,12 +148,12 @@ export function inforConfig(overrides: Record<string, unknown> = {}): InforConfi
   });
 }
 
-export function makeInfor(overrides: Record<string, unknown> = {}, deps: Partial<ConnectorDeps> = {}) {
+export function makeInfor(overrides: Record<string, unknown> = {}, deps: Partial<ConnectorDeps> = {}, options: InforConnectorOptions = {}) {
   const redactor = deps.redactor ?? new Redactor();
   const connector = createInforConnector(
     inforConfig(overrides),
     { redactor, configDir: HERE, now: () => NOW, ...deps },
-    { sleep: async () => {} },
+    { sleep: async () => {}, ...options },
   );
   return { connector, redactor };
 }

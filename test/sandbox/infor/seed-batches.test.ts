@@ -1,6 +1,6 @@
 /** Seeding APS450MI supplier invoice batches (`batches` of `POST /_sim/m3/seed`): posted ones, open ones, INBN order. */
 import { afterAll, beforeEach, describe, expect, test } from 'vitest';
-import { startInforSimulator, type InforSeed, type InforSimulator } from '../../../src/sandbox/infor/index.js';
+import { startInforSimulator, type InforSeed, type InforSimulator, type M3Record } from '../../../src/sandbox/infor/index.js';
 import { control, M3Client } from './harness.js';
 
 let sim: InforSimulator;
@@ -19,7 +19,7 @@ const MASTER: InforSeed = {
 };
 
 const POSTED_HEAD = { SUNO: '10001', SINO: 'INV-4711', IVDT: '20240701', DUDT: '20240731', CUAM: '1250.00', VTAM: '250.00', CORI: 'c0ffee', SUPA: '90' };
-const POSTED_LINES = [
+const POSTED_LINES: M3Record[] = [
   { NLAM: '600.00', VTA1: '150.00', VTCD: '25', AIT1: '6110', AIT2: 'CC310', CHGT: 'Paper' },
   { NLAM: '400', VTA1: '100', VTCD: '25', AIT1: '6110' },
 ];

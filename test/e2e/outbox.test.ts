@@ -1,0 +1,4 @@
+import { describeOutbox } from './outbox-suite.js';
+import { inforBaswareProbe } from './outbox-probes.js';
+
+describeOutbox(inforBaswareProbe);
