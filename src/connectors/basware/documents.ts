@@ -8,12 +8,12 @@ import type { HttpClient, HttpResponse } from '../../http/types.js';
 import type { ApInvoice } from '../../model/invoice.js';
 import type { ApDocuments, DocumentState, PaymentResponse, SourceItem, TransferResponse } from '../types.js';
 import type { BaswareConfig } from './config.js';
-import { DOCUMENT_STATUS as S, RESPONSE_LIMITS as L } from './document-entities.js';
-import type { PaymentResponseEntity, TransferResponseEntity } from './document-entities.js';
+import { DOCUMENT_STATUS as S } from './document-entities.js';
 import { mapDocument } from './document-mapping.js';
 import { ResponseEntityList } from './entities.js';
 import { readRedirected } from './redirected-read.js';
 import type { RedirectedReadOptions } from './redirected-read.js';
+import { paymentResponseBody, transferResponseBody } from './response-bodies.js';
 
 const SYSTEM = 'basware';
 const DOCUMENTS_PATH = '/v1/accountingDocuments';
@@ -33,8 +33,6 @@ const ACKNOWLEDGED_STATUSES: ReadonlySet<string> = new Set([S.TRANSFER_IN_PROGRE
 /** Statuses in which a successful transfer is already recorded. */
 const TRANSFERRED_STATUSES: ReadonlySet<string> = new Set([S.TRANSFERRED, S.PAID]);
 
-const DEFAULT_MESSAGE = { success: 'Transferred to the ERP', failure: 'Transfer to the ERP failed' } as const;
-
 export interface BaswareDocumentsOptions {
   http: HttpClient;
   config: Pick<BaswareConfig, 'companyCode' | 'sourceSystem'>;
@@ -47,15 +45,6 @@ export interface BaswareDocumentsOptions {
 interface Reread {
   state: DocumentState;
   raw: Record<string, unknown>;
-}
-
-function cut(value: string, max: number): string {
-  return value.length <= max ? value : `${value.slice(0, max - 1)}…`;
-}
-
-function textField(raw: Record<string, unknown>, name: string, max: number): string | undefined {
-  const v = raw[name];
-  return typeof v === 'string' && v !== '' && v.length <= max ? v : undefined;
 }
 
 function codesOf(list: unknown): string[] {
@@ -228,23 +217,6 @@ export function createBaswareDocuments(opts: BaswareDocumentsOptions): ApDocumen
     return 'acknowledged';
   }
 
-  function transferBody(r: TransferResponse): TransferResponseEntity {
-    const voucherFits = r.voucher !== undefined && r.voucher !== '' && r.voucher.length <= L.voucherNumber;
-    let message = r.message.trim() || (r.success ? DEFAULT_MESSAGE.success : DEFAULT_MESSAGE.failure);
-    // A voucher longer than Basware's field is not cut (a cut identifier is a wrong one): AP staff read it in the message.
-    if (r.success && r.voucher && !voucherFits && !message.includes(r.voucher)) message = `${message} (voucher ${r.voucher})`;
-    return {
-      externalCode: r.externalCode,
-      success: r.success,
-      responseMessage: cut(message, L.responseMessage),
-      sourceSystem: cut(config.sourceSystem, L.sourceSystem),
-      // Voucher numbers are saved only with success:true (§4.5).
-      ...(r.success && voucherFits ? { voucherNumber1: r.voucher } : {}),
-      transferDate: opts.now().toISOString(),
-      paymentBlock: false,
-    };
-  }
-
   function transferDone(state: DocumentState, r: TransferResponse): boolean {
     return state.transferResponseCodes.includes(r.externalCode) || (r.success && TRANSFERRED_STATUSES.has(state.status));
   }
@@ -265,7 +237,7 @@ export function createBaswareDocuments(opts: BaswareDocumentsOptions): ApDocumen
       res = await http.request<unknown>({
         method: 'POST',
         url: `${documentPath(id)}/transferResponses`,
-        json: transferBody(r),
+        json: transferResponseBody(r, config.sourceSystem, opts.now()),
         headers: headers(),
         idempotent: false,
         okStatuses: [BAD_REQUEST, NOT_FOUND, CONFLICT],
@@ -294,27 +266,6 @@ export function createBaswareDocuments(opts: BaswareDocumentsOptions): ApDocumen
     );
   }
 
-  /** The full picture: a payment response clears every field it leaves out (§4.5), so the document's own values are carried forward. */
-  function paymentBody(r: PaymentResponse, doc: Record<string, unknown>): PaymentResponseEntity {
-    const method = r.paymentMethod && r.paymentMethod.length <= L.paymentMethod ? r.paymentMethod : textField(doc, 'paymentMethod', L.paymentMethod);
-    const termCode = textField(doc, 'paymentTermCode', L.paymentTermCode);
-    const paymentMessage = textField(doc, 'paymentMessage', L.paymentMessage);
-    const message = r.message.trim();
-    return {
-      externalCode: r.externalCode,
-      success: true,
-      paymentBlock: false,
-      paidTotal: r.paidTotal,
-      ...(r.paymentDate ? { paymentDate: `${r.paymentDate}T00:00:00Z` } : {}),
-      ...(method ? { paymentMethod: method } : {}),
-      ...(termCode ? { paymentTermCode: termCode } : {}),
-      ...(paymentMessage ? { paymentMessage } : {}),
-      ...(r.paymentNumber ? { paymentNumber: cut(r.paymentNumber, L.paymentNumber) } : {}),
-      sourceSystem: cut(config.sourceSystem, L.sourceSystem),
-      ...(message ? { responseMessage: cut(message, L.responseMessage) } : {}),
-    };
-  }
-
   async function sendPaymentResponse(id: string, r: PaymentResponse): Promise<'sent' | 'already'> {
     const what = `payment response for ${id}`;
     const before = await mustReread(id, what);
@@ -324,7 +275,7 @@ export function createBaswareDocuments(opts: BaswareDocumentsOptions): ApDocumen
       res = await http.request<unknown>({
         method: 'POST',
         url: `${documentPath(id)}/paymentResponses`,
-        json: paymentBody(r, before.raw),
+        json: paymentResponseBody(r, config.sourceSystem, before.raw),
         headers: headers(),
         idempotent: false,
         okStatuses: [BAD_REQUEST, NOT_FOUND, CONFLICT],

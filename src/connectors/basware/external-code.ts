@@ -38,12 +38,3 @@ export function externalCode(scope: ExternalCodeScope, entity: ExternalCodeEntit
   return readable.length <= EXTERNAL_CODE_MAX ? readable : uuidV5(readable, MLSYNC_EXTERNAL_CODE_NAMESPACE);
 }
 
-/**
- * externalCode of a transfer or payment response (apis/basware.md §4.5): the UUID v5 of the document and
- * what the response says ('transfer:success', 'payment:1250.00'). The same response is always the same
- * code, so a resend after a crash is recognised on the document instead of posted twice, while a new
- * fact (a further payment) gets a new code, as Basware requires. The name layout is fixed forever.
- */
-export function responseExternalCode(documentId: string, purpose: string): string {
-  return uuidV5(`response/${documentId}/${purpose}`, MLSYNC_EXTERNAL_CODE_NAMESPACE);
-}

@@ -4,5 +4,5 @@ export type { BaswareConnectorOptions, BaswareSubmittedBatch } from './connector
 export { createBaswareDocuments } from './documents.js';
 export type { BaswareDocumentsOptions } from './documents.js';
 export { mapDocument } from './document-mapping.js';
-export { externalCode, responseExternalCode, uuidV5, MLSYNC_EXTERNAL_CODE_NAMESPACE } from './external-code.js';
+export { externalCode, uuidV5, MLSYNC_EXTERNAL_CODE_NAMESPACE } from './external-code.js';
 export { BaswareConfig } from './config.js';

@@ -28,6 +28,7 @@ const STATUS_WORDS: Record<number, string> = {
 };
 
 export function describeStatus(status: number): string {
+  if (Number.isNaN(status)) return 'no status';
   const words = STATUS_WORDS[status];
   return words ? `status ${status}, ${words}` : `status ${status}`;
 }

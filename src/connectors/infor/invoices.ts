@@ -179,7 +179,7 @@ export function createInforInvoices(deps: InforInvoicesDeps): ErpInvoices {
     const net = invoice.lines.reduce((sum, l) => sum + l.netAmount, 0);
     const tax = invoice.lines.reduce((sum, l) => sum + l.taxAmount, 0);
     return (
-      `coding rows: net ${m3Amount(net)} + tax ${m3Amount(tax)} = ${m3Amount(net + tax)}; ` +
+      `Coding rows: net ${m3Amount(net)} + tax ${m3Amount(tax)} = ${m3Amount(net + tax)}; ` +
       `invoice: tax ${m3Amount(invoice.taxTotal)}, gross ${m3Amount(invoice.grossTotal)}`
     );
   }
@@ -190,14 +190,14 @@ export function createInforInvoices(deps: InforInvoicesDeps): ErpInvoices {
     try {
       await send(validateRequest(inbn, config));
     } catch (err) {
-      // A refusal usually sets SUPA 15 (not balanced); GetHead tells, so the batch status decides below.
+      // A refusal usually sets SUPA 15 (not balanced); the batch status, read next, decides.
       if (!(err instanceof M3BusinessError)) throw err;
       refusal = err;
     }
     const result = await waitForPosting(inbn);
     if (result.outcome === 'posted') return;
-    const reason = refusal ? `: "${refusal.m3Message}"` : '';
     if (result.outcome === 'rejected') {
+      const reason = refusal ? `: "${refusal.m3Message}"` : '';
       const flags = [
         text(result.head, 'IBHE') === '1' ? 'head error flag (IBHE) set' : '',
         text(result.head, 'IBLE') === '1' ? 'line error flag (IBLE) set' : '',
@@ -209,21 +209,18 @@ export function createInforInvoices(deps: InforInvoicesDeps): ErpInvoices {
         { system: INFOR_SYSTEM, ...(refusal ? { cause: refusal } : {}) },
       );
     }
+    // Still not posted. After a refusal too: M3 refuses to validate a batch it is already validating
+    // (an earlier attempt's ValidByBatchNo), so the batch stays for the next attempt's lookup.
     const waited = `${config.m3.validateTimeoutSeconds} s (erp.m3.validateTimeoutSeconds)`;
-    if (refusal) {
-      throw new BusinessRejection(
-        `${INFOR_DISPLAY_NAME} refused to validate batch ${inbn} of ${which(invoice)}${reason}, and the batch is still ` +
-          `${describeStatus(result.status)} after ${waited}. If M3 posts it later, sending the invoice again records it ` +
-          `without writing anything.`,
-        { system: INFOR_SYSTEM, cause: refusal },
-      );
-    }
     const getHead = batchHeadRequest(inbn, config);
+    const start = refusal
+      ? `${INFOR_DISPLAY_NAME} answered "${refusal.m3Message}" when asked to validate batch ${inbn} of ${which(invoice)}, and it was not posted`
+      : `${INFOR_DISPLAY_NAME} accepted batch ${inbn} of ${which(invoice)} for validation, but it was not posted`;
     throw new OutcomeUnknownError(
-      `${INFOR_DISPLAY_NAME} accepted batch ${inbn} of ${which(invoice)} for validation, but it was not posted ` +
-        `(${describeStatus(result.status)}) within ${waited}. It is left as it is; the next attempt looks it up again.`,
+      `${start} (${describeStatus(result.status)}) within ${waited}. It is left as it is; the next attempt looks it up ` +
+        `again. If it stays at status ${result.status}, finish or delete batch ${inbn} in M3 (APS450).`,
       { method: 'GET', url: m3.url(getHead.tx, getHead.fields, getHead.options) },
-      { system: INFOR_SYSTEM },
+      { system: INFOR_SYSTEM, ...(refusal ? { cause: refusal } : {}) },
     );
   }
 

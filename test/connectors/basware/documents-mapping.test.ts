@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { isoDate, mapDocument } from '../../../src/connectors/basware/document-mapping.js';
-import { MLSYNC_EXTERNAL_CODE_NAMESPACE, responseExternalCode, uuidV5 } from '../../../src/connectors/basware/external-code.js';
 import { document } from './documents-fake.js';
 import { validate } from './openapi-check.js';
 import cases from './fixtures/documents.json' with { type: 'json' };
@@ -69,17 +68,3 @@ describe('dates', () => {
   });
 });
 
-describe('responseExternalCode', () => {
-  it('is a UUID v5 under the connector namespace, stable per document and purpose, within 36 characters', () => {
-    const a = responseExternalCode('138e7d94997847aebe7432e521b3dac9', 'transfer:success');
-    expect(a).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-    expect(a).toBe(uuidV5('response/138e7d94997847aebe7432e521b3dac9/transfer:success', MLSYNC_EXTERNAL_CODE_NAMESPACE));
-    expect(responseExternalCode('138e7d94997847aebe7432e521b3dac9', 'transfer:success')).toBe(a);
-    expect(responseExternalCode('138e7d94997847aebe7432e521b3dac9', 'payment:1250.00')).not.toBe(a);
-    expect(responseExternalCode('other-document', 'transfer:success')).not.toBe(a);
-  });
-
-  it('keeps its value forever (a changed derivation would post every response again)', () => {
-    expect(responseExternalCode('138e7d94997847aebe7432e521b3dac9', 'payment:1250.00')).toBe('8f350859-d838-5852-9d65-14a703df6986');
-  });
-});

@@ -121,6 +121,8 @@ export function fakeM3Invoices(gw: Gateway, options: FakeM3Options = {}) {
     const batch = batchOf(c.params.get('INBN'));
     if (!batch) return missing(c.params.get('INBN'));
     const h = batch.head;
+    if (h.SUPA === '90') return { error: `Invoice batch ${h.INBN} is already updated` };
+    if (pending.has(h.INBN ?? '')) return { error: `Invoice batch ${h.INBN} is being validated` };
     const net = batch.lines.reduce((s, l) => s + cents(l.NLAM), 0);
     const vat = batch.lines.reduce((s, l) => s + cents(l.VTA1), 0);
     if (batch.lines.length === 0 || net + cents(h.VTAM) !== cents(h.CUAM) || vat !== cents(h.VTAM)) {

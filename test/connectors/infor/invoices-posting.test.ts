@@ -384,4 +384,27 @@ describe('Infor invoices: waiting for M3 to post a validated batch', () => {
     expect(posted).toMatchObject({ targetKey: '1000123', voucher: '345', recovered: true });
     expect(gw.callsTo('APS450MI/AddHead')).toHaveLength(before);
   });
+
+  it('an earlier attempt’s validation still running: M3 refuses to validate again, the client polls until posted', async () => {
+    // Two polls in the first attempt, one GetHead in the second attempt's lookup, posted at the fourth.
+    const { gw, m3, invoices } = setup({ m3: { validateTimeoutSeconds: 2 } }, { pollsBeforePosted: 3 });
+    await expect(invoices.postInvoice(anInvoice())).rejects.toBeInstanceOf(OutcomeUnknownError);
+
+    const posted = await invoices.postInvoice(anInvoice());
+    expect(posted).toMatchObject({ targetKey: '1000123', voucher: '345', recovered: false });
+    expect(m3.ledger).toHaveLength(1);
+    expect(gw.callsTo('APS450MI/AddHead')).toHaveLength(1);
+    expect(gw.callsTo('APS455MI/ValidByBatchNo')).toHaveLength(2);
+    expect(gw.callsTo('APS450MI/DltInvoice')).toHaveLength(0);
+  });
+
+  it('a refused validation that leaves the batch at status 10 past the timeout stays unknown, with M3’s words', async () => {
+    const { gw, invoices } = setup({ m3: { validateTimeoutSeconds: 2 } }, { pollsBeforePosted: 100 });
+    await expect(invoices.postInvoice(anInvoice())).rejects.toBeInstanceOf(OutcomeUnknownError);
+    const err = await invoices.postInvoice(anInvoice()).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(OutcomeUnknownError);
+    expect((err as Error).message).toContain('Invoice batch 1000123 is being validated');
+    expect((err as Error).message).toContain('finish or delete batch 1000123 in M3');
+    expect(gw.callsTo('APS450MI/AddHead')).toHaveLength(1);
+  });
 });

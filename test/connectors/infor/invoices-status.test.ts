@@ -5,7 +5,7 @@
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ResponseShapeError } from '../../../src/errors.js';
-import { fakeInfor, makeInfor } from './fake-gateway.js';
+import { fakeInfor, inforConfig, makeInfor } from './fake-gateway.js';
 import { fakeM3Invoices } from './fake-batches.js';
 import { DOCUMENT_ID, anInvoice } from './invoice-fixture.js';
 
@@ -175,5 +175,23 @@ describe('Infor invoices: describePosting', () => {
     expect(lines.join('\n')).not.toMatch(/Bearer|access-|mingle/);
     // Only the supplier read (for the payee) reached M3.
     expect(gw.calls.map((c) => c.name)).toEqual(['CRS620MI/GetBasicData']);
+  });
+});
+
+describe('Infor invoices: erp.m3 settings', () => {
+  it('has the documented defaults', () => {
+    expect(inforConfig().m3).toMatchObject({
+      validatePollSeconds: 2,
+      validateTimeoutSeconds: 60,
+      taxCodeMap: {},
+      paymentTermMap: {},
+      dimensionAits: {},
+      lineTextMaxLength: 40,
+    });
+  });
+
+  it('refuses two dimensions on the same AIT field, naming the key', () => {
+    expect(() => inforConfig({ m3: { dimensionAits: { project: 2 } } })).toThrow(/AIT2 is already used by costCenterAitp/);
+    expect(() => inforConfig({ m3: { costCenterAitp: 1 } })).toThrow(/AIT1 is already used by accountAitp/);
   });
 });
