@@ -185,10 +185,10 @@ describe('loadPairConfig: problems name the file, the key path and the line', ()
     expect(err.problems).toContain(`${file}: ap.clientSecert (line ${lineOf(text, 'clientSecert')}): unknown key 'clientSecert' — did you mean 'clientSecret'?`);
     expect(err.problems).toContain(`${file}: ap.clientSecret (line ${lineOf(text, 'ap:')}): missing: expected text`);
     expect(err.problems).toContain(
-      `${file}: colour (line ${lineOf(text, 'colour')}): unknown key 'colour' (known keys here: version, pair, erp, ap, flows, run)`,
+      `${file}: colour (line ${lineOf(text, 'colour')}): unknown key 'colour' (known keys here: version, pair, erp, ap, flows, invoices, run)`,
     );
     expect(err.problems.find((p) => p.includes('flows[1]'))).toBe(
-      `${file}: flows[1] (line ${lineOf(text, 'flows:')}): expected one of "suppliers", "purchaseOrders", "glAccounts", "costCenters", got "glAccount" — did you mean 'glAccounts'?`,
+      `${file}: flows[1] (line ${lineOf(text, 'flows:')}): expected one of "suppliers", "purchaseOrders", "glAccounts", "costCenters", "invoices", "payments", got "glAccount" — did you mean 'glAccounts'?`,
     );
   });
 

@@ -43,7 +43,9 @@ describe('infor-basware mirror flows against the sandbox', () => {
     expect(r.code, r.stderr).toBe(0);
     const out = json<RunJson>(r);
     expect(out).toMatchObject({ pair: 'infor-basware', outcome: 'success', dryRun: false });
-    expect(out.flows.map((f) => f.flow)).toEqual(['suppliers', 'purchaseOrders', 'glAccounts', 'costCenters']);
+    expect(out.flows.map((f) => f.flow)).toEqual(['suppliers', 'purchaseOrders', 'glAccounts', 'costCenters', 'invoices', 'payments']);
+    // This sandbox has no approved invoices waiting.
+    expect(flow(out, 'invoices')).toMatchObject({ read: 0, written: 0, held: 0 });
     expect(flow(out, 'suppliers')).toEqual({ flow: 'suppliers', read: 300, written: 300, unchanged: 0, held: 0, failed: 0 });
     expect(flow(out, 'purchaseOrders')).toMatchObject({ read: 120, written: 120, held: 0 });
     expect(flow(out, 'glAccounts')).toMatchObject({ read: 60, written: 60, held: 0 });

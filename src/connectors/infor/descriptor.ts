@@ -69,5 +69,3 @@ export const M3_BATCH_STATUS = {
 export const M3_RECORD_NOT_FOUND = 'Record does not exist';
 /** CORI, the correlation id on AddHead, holds at most 36 characters (§5.8). */
 export const M3_CORI_MAX_LENGTH = 36;
-/** Accounting identity fields AIT1..AIT7 on AddLine (§5.9). */
-export const M3_AIT_COUNT = 7;

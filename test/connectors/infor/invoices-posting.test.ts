@@ -84,29 +84,29 @@ describe('Infor invoices: a fresh post', () => {
     const { gw, invoices } = setup({ m3: { dimensionAits: { project: 4 }, paymentTermMap: { NET30: '30D' } } });
     const longText = 'Freight and handling for the June deliveries to the Gothenburg warehouse, pallets 1-40';
     await invoices.postInvoice(
-        anInvoice({
-          invoiceNumber: 'CN-77',
-          documentId: 'DOC-'.padEnd(50, 'x'),
-          accountingDate: undefined,
-          dueDate: undefined,
-          paymentTerms: 'NET30',
-          orderNumbers: ['4000123', '4000123'],
-          netTotal: -333.1,
-          taxTotal: -83.28,
-          grossTotal: -416.38,
-          lines: [
-            {
-              rowIndex: 1,
-              accountCode: '6110',
-              costCenterCode: 'CC310',
-              dimensions: { project: 'P77', department: 'D1' },
-              netAmount: -333.1,
-              taxAmount: -83.275,
-              description: longText,
-            },
-          ],
-        }),
-      );
+      anInvoice({
+        invoiceNumber: 'CN-77',
+        documentId: 'DOC-'.padEnd(50, 'x'),
+        accountingDate: undefined,
+        dueDate: undefined,
+        paymentTerms: 'NET30',
+        orderNumbers: ['4000123', '4000123'],
+        netTotal: -333.1,
+        taxTotal: -83.28,
+        grossTotal: -416.38,
+        lines: [
+          {
+            rowIndex: 1,
+            accountCode: '6110',
+            costCenterCode: 'CC310',
+            dimensions: { project: 'P77', department: 'D1' },
+            netAmount: -333.1,
+            taxAmount: -83.275,
+            description: longText,
+          },
+        ],
+      }),
+    );
 
     const head = gw.callsTo('APS450MI/AddHead')[0]?.params;
     expect(head?.get('CUAM')).toBe('-416.38');

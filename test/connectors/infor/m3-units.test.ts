@@ -6,6 +6,7 @@ import { encodeM3Value } from '../../../src/connectors/infor/m3-client.js';
 import type { M3Client, M3Fields } from '../../../src/connectors/infor/m3-client.js';
 import { compareLmts, formatLmts, m3Date, m3Decimal, trimRecord } from '../../../src/connectors/infor/m3-values.js';
 import { isAccountActive, mapPurchaseOrder, mapSupplier } from '../../../src/connectors/infor/mapping.js';
+import { m3Amount, m3DateFromIso } from '../../../src/connectors/infor/invoice-requests.js';
 import { ConfigError } from '../../../src/errors.js';
 import { collect } from './fake-gateway.js';
 
@@ -199,5 +200,24 @@ describe('EXPORTMI templates and windows (§5.3, §6.2)', () => {
     await expect(collect(readExport({ m3: exportmi(rows, []), template, since: '5', pageSize: 3, maxRows: 2 }))).rejects.toThrow(
       'Raise erp.m3.exportMaxRows',
     );
+  });
+});
+
+describe('invoice values sent to M3 (§2)', () => {
+  it('writes amounts with "." and exactly two decimals, rounding half away from zero', () => {
+    expect([0, 1250, 1.005, -1.005, 0.1 + 0.2, -0.004, 1234567.8, -80.1].map(m3Amount)).toEqual([
+      '0.00',
+      '1250.00',
+      '1.01',
+      '-1.01',
+      '0.30',
+      '0.00',
+      '1234567.80',
+      '-80.10',
+    ]);
+  });
+
+  it('writes dates as yyyyMMdd', () => {
+    expect(m3DateFromIso('2024-07-01')).toBe('20240701');
   });
 });
