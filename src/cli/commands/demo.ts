@@ -33,13 +33,15 @@ export async function demoCommand(pair: string, opts: { keep?: boolean }, g: Glo
   if (!(DEMO_PAIRS as readonly string[]).includes(pair)) {
     return reportError(new ConfigError(`There is no sandbox for pair '${pair}' yet; sandboxes: ${DEMO_PAIRS.join(', ')}.`), out);
   }
-  const { startInforBaswareSandbox, importMark, importsSince, vendorsReceivedSince } = await import('../../sandbox/pairs/infor-basware.js');
+  const sb = await import('../../sandbox/pairs/infor-basware.js');
   const step = out.step('Starting the sandbox (Infor M3 and Basware simulators on loopback)');
-  const sandbox = await startInforBaswareSandbox();
+  const sandbox = await sb.startInforBaswareSandbox({ invoices: true });
   const counts = sandbox.infor.stats().records;
+  const expected = sb.invoiceExpectations(sandbox);
   step.succeed(
     `Sandbox up: Infor M3 at ${sandbox.infor.url} (${counts.suppliers} suppliers, ${counts.purchaseOrders} purchase orders, ` +
-      `${counts.accounts} GL accounts, ${counts.costCenters} cost centers); Basware at ${sandbox.basware.url}`,
+      `${counts.accounts} GL accounts, ${counts.costCenters} cost centers); Basware at ${sandbox.basware.url} ` +
+      `(${sandbox.basware.store.accountingDocuments.size} approved invoices waiting for transfer)`,
   );
   // A fresh ledger per demo (the simulators start empty each time); kept afterwards for status and audit.
   const db = g.db ?? join(mkdtempSync(join(tmpdir(), 'mlsync-demo-')), 'ledger.sqlite');
@@ -50,13 +52,17 @@ export async function demoCommand(pair: string, opts: { keep?: boolean }, g: Glo
   try {
     session = await openPair(pair, globals, redactor, { env });
 
-    out.info('\n1. First sync: all master data goes to Basware.');
+    out.info(
+      '\n1. First sync: all master data goes to Basware; then the approved invoices post in M3, each exactly once.\n' +
+        `   ${expected.alreadyPosted.length} of them are already in M3 and are only confirmed; ` +
+        `${expected.unmappedAccount.length + expected.unmappedCostCenter.length} are coded to an account or cost center M3 does not have yet, and wait.`,
+    );
     summaries.push(await executeRun(session, out, { dryRun: false }));
 
     out.info('\n2. Everything read again (run --full) and compared with what Basware confirmed: all unchanged, nothing sent.');
-    const second = importMark(sandbox.basware);
+    const second = sb.importMark(sandbox.basware);
     summaries.push(await executeRun(session, out, { dryRun: false, full: true }));
-    out.info(`   Import requests Basware received in this run: ${importsSince(sandbox.basware, second)}`);
+    out.info(`   Import requests Basware received in this run: ${sb.importsSince(sandbox.basware, second)}`);
 
     const touched = pickSuppliers(sandbox.infor.listSupplierNumbers(), 3);
     out.info(`\n3. Three suppliers change in M3 (${touched.join(', ')}); only those are sent.`);
@@ -64,14 +70,32 @@ export async function demoCommand(pair: string, opts: { keep?: boolean }, g: Glo
       const name = sandbox.infor.supplierName(suno) ?? suno;
       sandbox.infor.touch({ entity: 'supplier', key: { CONO: '100', SUNO: suno }, changes: { SUNM: `${name} Ltd` } });
     }
-    const third = importMark(sandbox.basware);
+    const third = sb.importMark(sandbox.basware);
     summaries.push(await executeRun(session, out, { dryRun: false }));
-    const sent = vendorsReceivedSince(sandbox.basware, third);
+    const sent = sb.vendorsReceivedSince(sandbox.basware, third);
     out.info(`   Vendors Basware received in this run: ${sent.length} (${sent.join(', ')})`);
+
+    const paid = expected.ordinary.slice(0, 2);
+    out.info(
+      '\n4. The missing GL account and cost center are created in M3, and an M3 payment run pays two invoices.\n' +
+        '   The account and cost center go to Basware, the waiting invoices post, and Basware hears of the payments once.',
+    );
+    sb.addMissingAccount(sandbox);
+    sb.addMissingCostCenter(sandbox);
+    for (const id of paid) {
+      const key = expected.m3Keys[id]!;
+      sandbox.infor.payInvoice({ DIVI: 'AAA', SUNO: key.SUNO, SINO: key.SINO, INYR: key.INYR, amount: key.CUAM, date: todayM3() });
+    }
+    summaries.push(await executeRun(session, out, { dryRun: false }));
+    const transferred = [...sandbox.basware.store.accountingDocuments.values()].filter((d) => d.processingStatus === 'Transferred' || d.processingStatus === 'Paid');
+    out.info(
+      `   Basware now shows ${transferred.length} of ${sandbox.basware.store.accountingDocuments.size} invoices transferred to M3, ` +
+        `${[...sandbox.basware.store.accountingDocuments.values()].filter((d) => d.processingStatus === 'Paid').length} of them paid.`,
+    );
 
     out.json({ pair, sandbox: { infor: sandbox.infor.url, basware: sandbox.basware.url }, runs: summaries });
     out.info(
-      `\nDone. The ledger of this demo is ${db}: try \`mlsync status --db ${db}\` and \`mlsync audit --db ${db} --limit 10\`.`,
+      `\nDone. The ledger of this demo is ${db}: try \`npx mlsync status --db ${db}\` and \`npx mlsync audit --db ${db} --limit 10\`.`,
     );
     if (opts.keep) {
       out.info('\nThe sandbox keeps running. To point mlsync at it from another shell:');
@@ -85,13 +109,19 @@ export async function demoCommand(pair: string, opts: { keep?: boolean }, g: Glo
         process.once('SIGTERM', () => resolve());
       });
     }
-    return summaries.every((s) => s.outcome === 'success') ? EXIT.OK : EXIT.PARTIAL;
+    // The earlier passes are partial on purpose (invoices wait for master data); the last one must be clean.
+    return summaries.at(-1)?.outcome === 'success' ? EXIT.OK : EXIT.PARTIAL;
   } catch (err) {
     return reportError(err, out);
   } finally {
     await session?.close();
     await sandbox.close();
   }
+}
+
+/** Today as M3 writes dates (yyyyMMdd). */
+function todayM3(): string {
+  return new Date().toISOString().slice(0, 10).replace(/-/g, '');
 }
 
 /** n suppliers spread over the list, so the demo does not always touch the first ones. */

@@ -124,10 +124,12 @@ function printSummary(out: Output, s: RunSummary): void {
 function printHeld(out: Output, session: PairSession, s: RunSummary): void {
   const held = s.flows.reduce((n, f) => n + f.held + f.failed, 0);
   if (held === 0 || s.dryRun) return;
+  // What is waiting now (a hold whose reason did not change is not rewritten each run, so no run filter).
+  const flows = new Set(s.flows.filter((f) => f.held + f.failed > 0).map((f) => f.flow));
   const rows = session.ledger
-    .listRecords({ pair: s.pair, states: ['held', 'failed'], limit: 10 })
-    .filter((r) => r.lastRunId === s.runId);
-  for (const r of rows) out.warn(`held: ${r.flow} ${r.sourceKey} (record ${r.id}): ${r.lastError ?? 'no reason recorded'}`);
-  if (held > rows.length) out.warn(`… ${held - rows.length} more.`);
-  out.warn(`${held} record(s) held for review; \`mlsync status ${s.pair}\` lists them with their reasons.`);
+    .listRecords({ pair: s.pair, states: ['held', 'failed', 'posting'] })
+    .filter((r) => flows.has(r.flow) && r.lastError);
+  for (const r of rows.slice(0, 10)) out.warn(`${r.state}: ${r.flow} ${r.sourceKey} (record ${r.id}): ${r.lastError}`);
+  if (rows.length > 10) out.warn(`… ${rows.length - 10} more.`);
+  out.warn(`${held} record(s) need attention; \`mlsync status ${s.pair}\` lists them with their reasons.`);
 }
