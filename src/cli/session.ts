@@ -7,6 +7,7 @@ import { resolveLedgerPath } from '../config/paths.js';
 import { createApConnector, createErpConnector } from '../connectors/registry.js';
 import type { ApConnector, ErpConnector } from '../connectors/types.js';
 import type { TraceSink } from '../http/types.js';
+import { CallRecorder } from '../http/recorder.js';
 import { Ledger } from '../ledger/ledger.js';
 import { Redactor } from '../secrets/redactor.js';
 import { configDirOf, type GlobalOptions } from './globals.js';
@@ -22,6 +23,8 @@ export interface PairSession {
   erp: ErpConnector;
   ap: ApConnector;
   trace: TraceSink | undefined;
+  /** Every exchange passes it on its way to the trace file; the engine asks it for one record's calls. */
+  calls: CallRecorder;
   close(): Promise<void>;
 }
 
@@ -44,7 +47,8 @@ export async function openPair(pair: string, g: GlobalOptions, redactor: Redacto
     trace = openTraceFile(g.trace);
   }
   const ledger = Ledger.open(ledgerPathOf(g, env), { redactor });
-  const deps = { redactor, trace, tokenStore: ledger, configDir: loaded.dir, interactive: opts.interactive ?? false };
+  const calls = new CallRecorder(trace);
+  const deps = { redactor, trace: calls, tokenStore: ledger, configDir: loaded.dir, interactive: opts.interactive ?? false };
   let erp: ErpConnector | undefined;
   let ap: ApConnector | undefined;
   try {
@@ -62,11 +66,12 @@ export async function openPair(pair: string, g: GlobalOptions, redactor: Redacto
     erp,
     ap,
     trace,
+    calls,
     async close() {
       await erp?.close?.();
       await ap?.close?.();
       ledger.close();
-      await trace?.close();
+      await calls.close();
     },
   };
   return session;

@@ -21,6 +21,7 @@ import { RECORD_STATE, type RecordState } from '../model/entities.js';
 import { uuidV5 } from '../model/uuid.js';
 import { KILL_POINTS, killPoint } from './failpoints.js';
 import { FlowStopped, type ProgressEvent } from './mirror.js';
+import type { RecordedCall } from '../http/recorder.js';
 import type { EngineLedger } from './ports.js';
 
 export const INVOICES_FLOW = 'invoices';
@@ -64,6 +65,24 @@ export interface InvoiceFlowContext {
   sendFailureResponse: boolean;
   onProgress?: (event: ProgressEvent) => void;
   stopReason: () => string | undefined;
+  /** Collects the calls made for one record, for its audit entries. */
+  calls?: CallCapture;
+}
+
+/** Something that can collect the HTTP calls made meanwhile (src/http/recorder.ts). */
+export interface CallCapture {
+  capture(): () => RecordedCall[];
+}
+
+/** Runs `work`, returning its result and the calls it made (redacted summaries). */
+async function withCalls<T>(ctx: { calls?: CallCapture }, work: () => Promise<T>): Promise<{ value?: T; error?: unknown; calls: RecordedCall[] }> {
+  const stop = ctx.calls?.capture();
+  try {
+    const value = await work();
+    return { value, calls: stop?.() ?? [] };
+  } catch (error) {
+    return { error, calls: stop?.() ?? [] };
+  }
 }
 
 interface Sides {
@@ -199,26 +218,27 @@ export async function advance(
     });
     killPoint(KILL_POINTS.AFTER_POSTING_COMMIT);
 
-    let result: PostedInvoice;
-    try {
-      result = await sides.erp.postInvoice(invoice);
-    } catch (err) {
+    const attempt = await withCalls(ctx, () => sides.erp.postInvoice(invoice));
+    const calls = attempt.calls;
+    if (attempt.error !== undefined) {
+      const err = attempt.error;
       if (err instanceof OutcomeUnknownError) {
         counts.held += 1;
         commit(ctx, {
           sourceKey: key,
           state: RECORD_STATE.POSTING,
           lastError: `${ctx.erp.displayName} did not answer a write for certain; the next run looks the invoice up before writing anything (${err.message})`,
-          audit: { action: INVOICE_AUDIT.OUTCOME_UNKNOWN, outcome: 'held', detail: { reason: err.message, request: err.summary } },
+          audit: { action: INVOICE_AUDIT.OUTCOME_UNKNOWN, outcome: 'held', detail: { reason: err.message, calls } },
         });
         return RECORD_STATE.POSTING;
       }
       if (err instanceof BusinessRejection) {
-        await fail(ctx, sides, invoice, err.message, counts);
+        await fail(ctx, sides, invoice, err.message, counts, calls);
         return RECORD_STATE.FAILED;
       }
       throw err;
     }
+    const result = attempt.value as PostedInvoice;
     killPoint(KILL_POINTS.AFTER_ERP_WRITE);
     posted = { targetKey: result.targetKey, ...(result.voucher ? { voucher: result.voucher } : {}) };
     if (result.recovered) counts.unchanged += 1;
@@ -232,7 +252,7 @@ export async function advance(
       audit: {
         action: result.recovered ? INVOICE_AUDIT.RECOVERED : INVOICE_AUDIT.POSTED,
         outcome: 'ok',
-        detail: { targetKey: result.targetKey, voucher: result.voucher, summary: result.summary },
+        detail: { targetKey: result.targetKey, voucher: result.voucher, summary: result.summary, calls },
       },
     });
     killPoint(KILL_POINTS.AFTER_POSTED_COMMIT);
@@ -247,30 +267,41 @@ export async function advance(
 /** Acknowledge, then the success transfer response; each step recognises that it was done before. */
 async function confirm(ctx: InvoiceFlowContext, sides: Sides, invoice: ApInvoice, posted: InvoicePayload['posted']): Promise<void> {
   const key = invoice.documentId;
-  const ack = await sides.docs.acknowledge(key);
+  const acked = await withCalls(ctx, () => sides.docs.acknowledge(key));
+  if (acked.error !== undefined) throw acked.error;
   ctx.ledger.audit(ctx.pair, ctx.runId, {
     flow: INVOICES_FLOW,
     recordId: ctx.ledger.getRecord(ctx.pair, INVOICES_FLOW, key)?.id,
     action: INVOICE_AUDIT.ACKNOWLEDGED,
     outcome: 'ok',
-    detail: { result: ack },
+    detail: { result: acked.value, calls: acked.calls },
   });
   killPoint(KILL_POINTS.AFTER_ACKNOWLEDGE);
   const voucher = posted?.voucher ?? posted?.targetKey;
-  const sent = await sides.docs.sendTransferResponse(key, {
-    externalCode: responseCode(key, 'transfer:success'),
-    success: true,
-    message: `Posted to ${ctx.erp.displayName}${posted ? ` as ${posted.targetKey}` : ''}${posted?.voucher && posted.voucher !== posted.targetKey ? `, voucher ${posted.voucher}` : ''}`,
-    ...(voucher ? { voucher } : {}),
-  });
+  const response = await withCalls(ctx, () =>
+    sides.docs.sendTransferResponse(key, {
+      externalCode: responseCode(key, 'transfer:success'),
+      success: true,
+      message: `Posted to ${ctx.erp.displayName}${posted ? ` as ${posted.targetKey}` : ''}${posted?.voucher && posted.voucher !== posted.targetKey ? `, voucher ${posted.voucher}` : ''}`,
+      ...(voucher ? { voucher } : {}),
+    }),
+  );
+  if (response.error !== undefined) throw response.error;
   commit(ctx, {
     sourceKey: key,
     state: RECORD_STATE.CONFIRMED,
-    audit: { action: INVOICE_AUDIT.CONFIRMED, outcome: 'ok', detail: { transferResponse: sent, voucher } },
+    audit: { action: INVOICE_AUDIT.CONFIRMED, outcome: 'ok', detail: { transferResponse: response.value, voucher, calls: response.calls } },
   });
 }
 
-async function fail(ctx: InvoiceFlowContext, sides: Sides, invoice: ApInvoice, reason: string, counts: FlowCounts): Promise<void> {
+async function fail(
+  ctx: InvoiceFlowContext,
+  sides: Sides,
+  invoice: ApInvoice,
+  reason: string,
+  counts: FlowCounts,
+  calls: RecordedCall[],
+): Promise<void> {
   const key = invoice.documentId;
   counts.failed += 1;
   commit(ctx, {
@@ -278,20 +309,23 @@ async function fail(ctx: InvoiceFlowContext, sides: Sides, invoice: ApInvoice, r
     state: RECORD_STATE.FAILED,
     payload: { invoice },
     lastError: `${ctx.erp.displayName} refused the invoice: ${reason}`,
-    audit: { action: INVOICE_AUDIT.FAILED, outcome: 'failed', detail: { reason } },
+    audit: { action: INVOICE_AUDIT.FAILED, outcome: 'failed', detail: { reason, calls } },
   });
   if (!ctx.sendFailureResponse) return;
-  const sent = await sides.docs.sendTransferResponse(key, {
-    externalCode: responseCode(key, `transfer:failed:${reason}`),
-    success: false,
-    message: `${ctx.erp.displayName} refused the invoice: ${reason}`.slice(0, 250),
-  });
+  const sent = await withCalls(ctx, () =>
+    sides.docs.sendTransferResponse(key, {
+      externalCode: responseCode(key, `transfer:failed:${reason}`),
+      success: false,
+      message: `${ctx.erp.displayName} refused the invoice: ${reason}`.slice(0, 250),
+    }),
+  );
+  if (sent.error !== undefined) throw sent.error;
   ctx.ledger.audit(ctx.pair, ctx.runId, {
     flow: INVOICES_FLOW,
     recordId: ctx.ledger.getRecord(ctx.pair, INVOICES_FLOW, key)?.id,
     action: INVOICE_AUDIT.FAILURE_RESPONSE,
     outcome: 'ok',
-    detail: { result: sent },
+    detail: { result: sent.value, calls: sent.calls },
   });
 }
 

@@ -77,6 +77,7 @@ export async function runPaymentFlow(ctx: InvoiceFlowContext, counts: FlowCounts
       },
     ]);
     killPoint(KILL_POINTS.AFTER_PAYMENT_INTENT);
+    const stop = ctx.calls?.capture();
     const sent = await docs.sendPaymentResponse(key, {
       externalCode: pending.externalCode,
       paidTotal: pending.paidTotal,
@@ -85,6 +86,7 @@ export async function runPaymentFlow(ctx: InvoiceFlowContext, counts: FlowCounts
       ...(status?.paymentNumber ? { paymentNumber: status.paymentNumber } : {}),
       message: fullyPaid ? `Paid in full in ${ctx.erp.displayName}.` : `Paid ${money(pending.paidTotal)} ${invoice.currency} so far in ${ctx.erp.displayName}.`,
     });
+    const calls = stop?.() ?? [];
     if (sent === 'sent') counts.written += 1;
     else counts.unchanged += 1;
     ctx.ledger.commit(ctx.pair, ctx.runId, [
@@ -94,7 +96,7 @@ export async function runPaymentFlow(ctx: InvoiceFlowContext, counts: FlowCounts
         state: fullyPaid ? RECORD_STATE.CONFIRMED : RECORD_STATE.POSTED,
         payload: { sentPaidTotal: pending.paidTotal, paid: fullyPaid } satisfies PaymentPayload,
         lastError: null,
-        audit: { action: PAYMENT_AUDIT.SENT, outcome: 'ok', detail: { paidTotal: pending.paidTotal, result: sent, fullyPaid } },
+        audit: { action: PAYMENT_AUDIT.SENT, outcome: 'ok', detail: { paidTotal: pending.paidTotal, result: sent, fullyPaid, calls } },
       },
     ]);
   }

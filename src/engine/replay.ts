@@ -7,7 +7,7 @@ import type { ApConnector, ErpConnector } from '../connectors/types.js';
 import { ConfigError } from '../errors.js';
 import type { FlowCounts, RecordRow } from '../ledger/types.js';
 import { RECORD_STATE, type RecordState } from '../model/entities.js';
-import { INVOICE_AUDIT, INVOICES_FLOW, advance, invoiceSides, missingMappings, storedInvoice } from './invoices.js';
+import { INVOICE_AUDIT, INVOICES_FLOW, advance, invoiceSides, missingMappings, storedInvoice, type CallCapture } from './invoices.js';
 import type { EngineLedger } from './ports.js';
 import { withPairRun, type RunSummary } from './run.js';
 
@@ -21,6 +21,7 @@ export interface ReplayOptions {
   lockStaleSeconds: number;
   heartbeatSeconds: number;
   signal?: AbortSignal;
+  calls?: CallCapture;
 }
 
 export interface ReplayResult {
@@ -138,6 +139,7 @@ export async function replayRecord(opts: ReplayOptions): Promise<ReplayResult> {
           ap: opts.ap,
           sendFailureResponse: opts.sendFailureResponse,
           stopReason: scope.stopReason,
+          calls: opts.calls,
         },
         sides,
         stored,

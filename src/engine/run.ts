@@ -15,7 +15,7 @@ import type { FlowDef } from './flows.js';
 import { FlowStopped, runMirrorFlow, type ProgressEvent } from './mirror.js';
 import type { EngineLedger } from './ports.js';
 import type { MirrorEntity } from '../model/entities.js';
-import { runInvoiceFlow } from './invoices.js';
+import { runInvoiceFlow, type CallCapture } from './invoices.js';
 import { runPaymentFlow } from './payments.js';
 import { newRunId } from '../ledger/run-store.js';
 
@@ -30,6 +30,8 @@ export interface RunOptions {
   full?: boolean;
   /** Tell the AP platform about invoices the ERP refused (config invoices.sendFailureResponse). */
   sendFailureResponse?: boolean;
+  /** Collects each invoice's HTTP calls for its audit entries. */
+  calls?: CallCapture;
   lockStaleSeconds: number;
   heartbeatSeconds: number;
   onProgress?: (event: ProgressEvent) => void;
@@ -189,10 +191,10 @@ export async function runPair(opts: RunOptions): Promise<RunSummary> {
             await runMirrorFlow({ ...base, runStartedAt: scope.startedAt, full: opts.full }, flow.name as MirrorEntity, flowCounts);
             break;
           case 'post':
-            await runInvoiceFlow({ ...base, sendFailureResponse: opts.sendFailureResponse ?? false }, flowCounts);
+            await runInvoiceFlow({ ...base, sendFailureResponse: opts.sendFailureResponse ?? false, calls: opts.calls }, flowCounts);
             break;
           case 'confirm':
-            await runPaymentFlow({ ...base, sendFailureResponse: opts.sendFailureResponse ?? false }, flowCounts);
+            await runPaymentFlow({ ...base, sendFailureResponse: opts.sendFailureResponse ?? false, calls: opts.calls }, flowCounts);
             break;
         }
       }

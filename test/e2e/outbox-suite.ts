@@ -8,7 +8,9 @@
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { KILL_POINTS } from '../../src/engine/failpoints.js';
-import { json, type E2E } from './harness.js';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CONFIGS, json, type E2E } from './harness.js';
 import type { OutboxProbe } from './outbox-probe.js';
 
 interface RunJson {
@@ -63,6 +65,16 @@ export function describeOutbox(probe: OutboxProbe): void {
       expect(inv.held).toBeGreaterThanOrEqual(probe.heldForAccount(t).length);
       await expectCleanEndState();
 
+      // Every external call made for an invoice is in its audit trail, redacted.
+      const shown = await t.cli(['audit', 'show', String(ledgerRow(probe.ordinary(t)[0]!)!.id), '--json']);
+      const trail = json<{ audit: Array<{ action: string; detail: { calls?: Array<{ method: string; url: string; status?: number }> } }> }>(shown);
+      const postedEntry = trail.audit.find((a) => a.action === 'invoice.posted')!;
+      expect(postedEntry.detail.calls!.length).toBeGreaterThanOrEqual(3);
+      expect(postedEntry.detail.calls!.every((c) => c.status === 200)).toBe(true);
+      const confirmEntries = trail.audit.filter((a) => a.action === 'invoice.acknowledged' || a.action === 'invoice.confirmed');
+      expect(confirmEntries.flatMap((a) => a.detail.calls ?? []).some((c) => c.method === 'POST')).toBe(true);
+      expect(shown.stdout).not.toMatch(/Bearer\s+(?!\*\*\*)[A-Za-z0-9]/);
+
       const writes = probe.erpWrites(t);
       const again = await run(['--json']);
       expect(again.code).toBe(1);
@@ -115,6 +127,25 @@ export function describeOutbox(probe: OutboxProbe): void {
         expect(probe.documentStatus(t, id)).toBe('Transferred');
         expect(probe.acknowledgements(t, id)).toBe(1);
       }
+    });
+
+    it('with invoices.sendFailureResponse, a refusal is reported to the AP platform with the ERP message', async () => {
+      t = await probe.start();
+      const victim = probe.ordinary(t)[0]!;
+      probe.refuseInErp(t, victim, true);
+      const dir = join(t.dir, 'configs');
+      mkdirSync(dir);
+      const yaml = readFileSync(join(CONFIGS, `${probe.pair}.yaml`), 'utf8') + '\ninvoices:\n  sendFailureResponse: true\n';
+      writeFileSync(join(dir, `${probe.pair}.yaml`), yaml);
+      const r = await t.cli(['run', probe.pair, '--flows', 'invoices'], { env: { MLSYNC_CONFIG_DIR: dir } });
+      expect(r.code).toBe(1);
+      expect(ledgerRow(victim)?.state).toBe('failed');
+      expect(probe.transferResponses(t, victim)).toEqual([expect.objectContaining({ success: false })]);
+      expect(probe.documentStatus(t, victim)).toBe('TransferFailed');
+      expect(probe.acknowledgements(t, victim)).toBe(0);
+      // Run again: the failure is not reported twice.
+      await t.cli(['run', probe.pair, '--flows', 'invoices'], { env: { MLSYNC_CONFIG_DIR: dir } });
+      expect(probe.transferResponses(t, victim)).toHaveLength(1);
     });
 
     it('replay: a refused invoice posts once its cause is fixed; replaying a posted invoice writes nothing', async () => {

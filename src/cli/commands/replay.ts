@@ -43,6 +43,7 @@ export async function replayCommand(id: string, opts: { dryRun?: boolean }, g: G
       lockStaleSeconds: session.loaded.config.run.lockStaleSeconds,
       heartbeatSeconds: session.loaded.config.run.heartbeatSeconds,
       signal: controller.signal,
+      calls: session.calls,
     });
     out.json(result);
     out.info(result.message);

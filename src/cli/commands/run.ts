@@ -89,6 +89,7 @@ export async function executeRun(
       dryRun: opts.dryRun,
       full: opts.full,
       sendFailureResponse: loaded.config.invoices.sendFailureResponse,
+      calls: session.calls,
       lockStaleSeconds: loaded.config.run.lockStaleSeconds,
       heartbeatSeconds: loaded.config.run.heartbeatSeconds,
       onProgress,
