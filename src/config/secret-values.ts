@@ -50,7 +50,9 @@ export function secretConfigValues(data: unknown): SecretValue[] {
     if (!section || typeof section !== 'object') continue;
     const system = String((section as Record<string, unknown>).system ?? '');
     for (const key of SECRET_KEYS_BY_SYSTEM[system] ?? []) {
-      const value = (section as Record<string, unknown>)[key];
+      const raw = (section as Record<string, unknown>)[key];
+      // Written unquoted, a numeric secret is a YAML number; the message that it is not text would quote it.
+      const value = typeof raw === 'number' ? String(raw) : raw;
       if (typeof value !== 'string' || value === '') continue;
       const values = PATH_OR_CONTENT_KEYS.has(`${system}.${key}`) ? secretsOfInlineFile(value) : [value];
       for (const v of values) out.push({ path: [sectionName, key], value: v });

@@ -27,6 +27,10 @@ const SECRET_FIELD_NAMES = [
   'apikey',
   'webhookauthenticationtoken',
   'xbwapisignature256',
+  // Pre-signed URLs are bearer credentials until they expire (apis/basware.md §3.3).
+  'xamzsignature',
+  'xamzcredential',
+  'xamzsecuritytoken',
 ];
 
 function normalise(name: string): string {
@@ -39,19 +43,42 @@ export function isSecretFieldName(name: string): boolean {
   return SECRET_FIELDS.has(normalise(name));
 }
 
+/** Values shorter than this are not learned: they would mask ordinary text. */
+const MIN_SECRET_LENGTH = 4;
+
+/** Credentials in well-known text forms, whatever their value. */
+const BEARER_OR_BASIC = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/g;
+/** A header written as text (`Cookie: a=b; c=d`): the rest of the line, or of the quoted string it is in. */
+const HEADER_LINE = /\b((?:proxy-)?authorization|(?:set-)?cookie)(\s*:\s*"?)[^\r\n"]*/gi;
+/** `name=value` in a form body, query string or log line. */
+const FORM_FIELD = /(?<![A-Za-z0-9_-])([A-Za-z][A-Za-z0-9_-]*)=([^&\s"]+)/g;
+/** `"name": "value"` in JSON text, escaped quotes inside the value included. */
+const JSON_FIELD = /"([A-Za-z][A-Za-z0-9_-]*)"(\s*:\s*)"(?:[^"\\]|\\.)*"/g;
+/** The password of `scheme://user:password@host` (a proxy URL given as base URL). */
+const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/[^\s/:@"]+:)[^\s/@"]+@/gi;
+
+function escapeRegExp(value: string): string {
+  return value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
 export class Redactor {
   private readonly values = new Set<string>();
   private pattern: RegExp | undefined;
 
   /** Remember a secret value; every later redaction masks it. Values shorter than 4 characters are ignored (they would mask ordinary text). */
   add(value: string | undefined | null): void {
-    if (!value || value.length < 4 || this.values.has(value)) return;
+    if (!value || value.length < MIN_SECRET_LENGTH || this.values.has(value)) return;
+    // Whatever this redactor learns, the process's last line of defence learns too (see redactProcessText).
+    if (this !== processWide) processWide.add(value);
     this.values.add(value);
     // Form-encoded and URL-encoded spellings leak too (a '#' becomes %23 in a token request).
     const encoded = encodeURIComponent(value);
     if (encoded !== value) this.values.add(encoded);
     const formEncoded = encoded.replace(/%20/g, '+');
     if (formEncoded !== encoded) this.values.add(formEncoded);
+    // A value inside a JSON string is written with its quotes and backslashes escaped.
+    const jsonEscaped = JSON.stringify(value).slice(1, -1);
+    if (jsonEscaped !== value && jsonEscaped.length >= MIN_SECRET_LENGTH) this.values.add(jsonEscaped);
     this.pattern = undefined;
   }
 
@@ -67,23 +94,17 @@ export class Redactor {
       this.pattern ??= new RegExp(
         [...this.values]
           .sort((a, b) => b.length - a.length)
-          .map((v) => v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+          .map(escapeRegExp)
           .join('|'),
         'g',
       );
       out = out.replace(this.pattern, MASK);
     }
-    // Bearer and Basic credentials, and key=value pairs of secret-named form fields.
-    out = out.replace(/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/g, `$1 ${MASK}`);
-    // Pre-signed URLs are bearer credentials until they expire (apis/basware.md §3.3): mask their signature too.
-    out = out.replace(
-      /\b(password|client_secret|refresh_token|access_token|sask|saak|token|X-Amz-Signature|X-Amz-Credential|X-Amz-Security-Token)=([^&\s"]+)/gi,
-      `$1=${MASK}`,
-    );
-    out = out.replace(
-      /"(password|client_secret|clientSecret|refresh_token|access_token|accessToken|refreshToken|sask|saak|cs|token|webhookAuthenticationToken)"\s*:\s*"[^"]*"/g,
-      `"$1":"${MASK}"`,
-    );
+    out = out.replace(BEARER_OR_BASIC, `$1 ${MASK}`);
+    out = out.replace(HEADER_LINE, `$1$2${MASK}`);
+    out = out.replace(URL_USERINFO, `$1${MASK}@`);
+    out = out.replace(FORM_FIELD, (whole, name: string) => (isSecretFieldName(name) ? `${name}=${MASK}` : whole));
+    out = out.replace(JSON_FIELD, (whole, name: string, colon: string) => (isSecretFieldName(name) ? `"${name}"${colon}"${MASK}"` : whole));
     return out;
   }
 
@@ -116,4 +137,16 @@ export class Redactor {
     }
     return input;
   }
+}
+
+/** Every value any redactor of this process has learned. */
+const processWide = new Redactor();
+
+/**
+ * Text scrubbed of every secret any redactor of this process has learned. For the paths that run outside
+ * a command's own redactor: bin/mlsync.js prints an internal error's stack with it, and an error's message
+ * may quote a secret.
+ */
+export function redactProcessText(text: string): string {
+  return processWide.text(text);
 }

@@ -316,6 +316,13 @@ describe('loadPairConfig: secrets', () => {
     expect(redactor.text('${BASWARE_CLIENT_SECRET')).toBe('${BASWARE_CLIENT_SECRET');
   });
 
+  it('does not quote a secret written as a YAML number when it says the value must be text', () => {
+    const text = MINIMAL.replace('clientSecret: ${BASWARE_CLIENT_SECRET}', 'clientSecret: 987654321098');
+    const err = loadError('p', { configDir: configDir({ 'p.yaml': text }), env: ENV });
+    expect(err.problems).toEqual([expect.stringContaining('ap.clientSecret (line 11): expected text, got ***')]);
+    expect(err.message).not.toContain('987654321098');
+  });
+
   it('never quotes a secret value in a problem', () => {
     const text = MINIMAL.replace('region: ${BASWARE_REGION:-EU}', 'region: ${BASWARE_CLIENT_SECRET}');
     const err = loadError('p', { configDir: configDir({ 'p.yaml': text }), env: ENV });

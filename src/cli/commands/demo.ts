@@ -3,9 +3,9 @@
  * times: a full first sync, a second run that must send nothing, and a run after three suppliers were
  * changed in M3 that must send exactly those three.
  */
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../../errors.js';
 import { Redactor } from '../../secrets/redactor.js';
@@ -16,8 +16,25 @@ import { Output } from '../output.js';
 import { openPair, type PairSession } from '../session.js';
 import { executeRun } from './run.js';
 import type { RunSummary } from '../../engine/run.js';
+import type { SandboxCredentials } from '../../sandbox/pairs/infor-basware.js';
 
 const DEMO_PAIRS = ['infor-basware'] as const;
+/**
+ * Test seam: a JSON file ({ basware: { clientSecret }, infor: { ci, cs, saak, sask } }) of the credentials the
+ * demo's simulators accept instead of their defaults, so the canary test can look for values it chose.
+ */
+export const DEMO_CREDENTIALS_ENV = 'MLSYNC_DEMO_CREDENTIALS';
+
+/** The file's content is secret: messages name the variable and the file, never what is in it. */
+function demoCredentials(env: NodeJS.ProcessEnv): SandboxCredentials | undefined {
+  const file = env[DEMO_CREDENTIALS_ENV];
+  if (!file) return undefined;
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as SandboxCredentials;
+  } catch {
+    throw new ConfigError(`${DEMO_CREDENTIALS_ENV}: ${file} is not a readable JSON file of sandbox credentials; unset ${DEMO_CREDENTIALS_ENV}.`);
+  }
+}
 
 /** The config folder: the user's when it has the pair, else the one shipped with mlsync. */
 function demoConfigDir(g: GlobalOptions, pair: string): string {
@@ -34,8 +51,14 @@ export async function demoCommand(pair: string, opts: { keep?: boolean }, g: Glo
     return reportError(new ConfigError(`There is no sandbox for pair '${pair}' yet; sandboxes: ${DEMO_PAIRS.join(', ')}.`), out);
   }
   const sb = await import('../../sandbox/pairs/infor-basware.js');
+  let credentials: SandboxCredentials | undefined;
+  try {
+    credentials = demoCredentials(process.env);
+  } catch (err) {
+    return reportError(err, out);
+  }
   const step = out.step('Starting the sandbox (Infor M3 and Basware simulators on loopback)');
-  const sandbox = await sb.startInforBaswareSandbox({ invoices: true });
+  const sandbox = await sb.startInforBaswareSandbox({ invoices: true, ...(credentials ? { credentials } : {}) });
   const counts = sandbox.infor.stats().records;
   const expected = sb.invoiceExpectations(sandbox);
   step.succeed(
@@ -57,11 +80,11 @@ export async function demoCommand(pair: string, opts: { keep?: boolean }, g: Glo
         `   ${expected.alreadyPosted.length} of them are already in M3 and are only confirmed; ` +
         `${expected.unmappedAccount.length + expected.unmappedCostCenter.length} are coded to an account or cost center M3 does not have yet, and wait.`,
     );
-    summaries.push(await executeRun(session, out, { dryRun: false }));
+    summaries.push(await executeRun(session, out, { dryRun: false, json: false }));
 
     out.info('\n2. Everything read again (run --full) and compared with what Basware confirmed: all unchanged, nothing sent.');
     const second = sb.importMark(sandbox.basware);
-    summaries.push(await executeRun(session, out, { dryRun: false, full: true }));
+    summaries.push(await executeRun(session, out, { dryRun: false, full: true, json: false }));
     out.info(`   Import requests Basware received in this run: ${sb.importsSince(sandbox.basware, second)}`);
 
     const touched = pickSuppliers(sandbox.infor.listSupplierNumbers(), 3);
@@ -71,7 +94,7 @@ export async function demoCommand(pair: string, opts: { keep?: boolean }, g: Glo
       sandbox.infor.touch({ entity: 'supplier', key: { CONO: '100', SUNO: suno }, changes: { SUNM: `${name} Ltd` } });
     }
     const third = sb.importMark(sandbox.basware);
-    summaries.push(await executeRun(session, out, { dryRun: false }));
+    summaries.push(await executeRun(session, out, { dryRun: false, json: false }));
     const sent = sb.vendorsReceivedSince(sandbox.basware, third);
     out.info(`   Vendors Basware received in this run: ${sent.length} (${sent.join(', ')})`);
 
@@ -86,7 +109,7 @@ export async function demoCommand(pair: string, opts: { keep?: boolean }, g: Glo
       const key = expected.m3Keys[id]!;
       sandbox.infor.payInvoice({ DIVI: 'AAA', SUNO: key.SUNO, SINO: key.SINO, INYR: key.INYR, amount: key.CUAM, date: todayM3() });
     }
-    summaries.push(await executeRun(session, out, { dryRun: false }));
+    summaries.push(await executeRun(session, out, { dryRun: false, json: false }));
     const transferred = [...sandbox.basware.store.accountingDocuments.values()].filter((d) => d.processingStatus === 'Transferred' || d.processingStatus === 'Paid');
     out.info(
       `   Basware now shows ${transferred.length} of ${sandbox.basware.store.accountingDocuments.size} invoices transferred to M3, ` +
@@ -98,9 +121,14 @@ export async function demoCommand(pair: string, opts: { keep?: boolean }, g: Glo
       `\nDone. The ledger of this demo is ${db}: try \`npx mlsync status --db ${db}\` and \`npx mlsync audit --db ${db} --limit 10\`.`,
     );
     if (opts.keep) {
+      // The sandbox's credentials are throwaway, but they still never go to the screen: a file only the
+      // user can read holds the environment, ready to source.
+      const envFile = join(dirname(db), 'sandbox.env');
+      const lines = Object.entries({ ...sandbox.env, MLSYNC_DB: db }).map(([k, v]) => `export ${k}='${v.replace(/'/g, "'\\''")}'`);
+      writeFileSync(envFile, lines.join('\n') + '\n', { mode: 0o600 });
       out.info('\nThe sandbox keeps running. To point mlsync at it from another shell:');
-      for (const [k, v] of Object.entries(sandbox.env)) out.info(`  export ${k}=${v}`);
-      out.info(`  export MLSYNC_DB=${db}`);
+      out.info(`  . ${envFile}`);
+      out.info(`  npx mlsync ping infor-basware && npx mlsync status`);
       out.info('Press Ctrl-C to stop.');
       await session.close();
       session = undefined;

@@ -49,7 +49,7 @@ export async function runCommand(pair: string, opts: RunCommandOptions, g: Globa
 export async function executeRun(
   session: PairSession,
   out: Output,
-  opts: { flows?: string; dryRun: boolean; full?: boolean; signal?: AbortSignal },
+  opts: { flows?: string; dryRun: boolean; full?: boolean; signal?: AbortSignal; /** false: the caller prints one JSON document of its own (demo). */ json?: boolean },
 ): Promise<RunSummary> {
   const { loaded, erp, ap, ledger } = session;
   const requested = opts.flows
@@ -95,7 +95,7 @@ export async function executeRun(
       onProgress,
       signal: opts.signal,
     });
-    printSummary(out, summary);
+    printSummary(out, summary, opts.json !== false);
     printHeld(out, session, summary);
     return summary;
   } catch (err) {
@@ -112,8 +112,8 @@ export function exitCodeOf(summary: RunSummary): ExitCode {
   return summary.outcome === 'success' ? EXIT.OK : EXIT.PARTIAL;
 }
 
-function printSummary(out: Output, s: RunSummary): void {
-  out.json(s);
+function printSummary(out: Output, s: RunSummary, json = true): void {
+  if (json) out.json(s);
   out.table(
     ['Flow', 'Read', s.dryRun ? 'To write' : 'Written', 'Unchanged', 'Held', 'Failed'],
     s.flows.map((f) => [f.flow, f.read, f.written, f.unchanged, f.held, f.failed]),

@@ -62,9 +62,8 @@ export function createInforConnector(config: InforConfig, deps: ConnectorDeps, o
     refreshFraction: INFOR_TOKEN_REFRESH_FRACTION,
     refreshMinSeconds: INFOR_TOKEN_REFRESH_MIN_SECONDS,
     useRefreshToken: true,
-    ...(deps.tokenStore
-      ? { cache: createEncryptedTokenCache(deps.tokenStore, [file.cs, file.sask]), cacheKey: `infor:${file.ti}:${file.ci}` }
-      : {}),
+    // No cacheKey: the default one hashes the client id, which the ledger would otherwise hold in clear.
+    ...(deps.tokenStore ? { cache: createEncryptedTokenCache(deps.tokenStore, [file.cs, file.sask]) } : {}),
     credentialHint: `${INFOR_IONAPI_ENV} (${ionapi.source}): the ci/cs and saak/sask keys of the Backend Service app`,
     redactor: deps.redactor,
     ...(deps.now ? { now: () => (deps.now as () => Date)().getTime() } : {}),

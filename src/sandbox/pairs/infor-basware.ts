@@ -7,7 +7,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startBaswareSimulator, type BaswareSimulator } from '../basware/index.js';
-import { startInforSimulator, defaultInforSeed, INFOR_SEED_PAYMENT_TERMS, type InforSimulator } from '../infor/index.js';
+import {
+  startInforSimulator,
+  defaultInforSeed,
+  INFOR_SEED_PAYMENT_TERMS,
+  type ClientRegistration as InforClientRegistration,
+  type InforSimulator,
+} from '../infor/index.js';
 import { defaultInvoiceSeed, missingAccountSeed, missingCostCenterSeed, type InvoiceExpectations } from './invoice-seed.js';
 
 export type { InvoiceExpectations, M3InvoiceKey } from './invoice-seed.js';
@@ -35,6 +41,17 @@ export interface PairSandboxOptions {
    * already posted (see invoice-seed.ts). Needs the default M3 seed.
    */
   invoices?: boolean;
+  /**
+   * Credentials the simulators accept and the environment hands to mlsync, instead of the defaults (a fixed
+   * Basware client, a random Infor app). For tests that look for these values where they must not be.
+   */
+  credentials?: SandboxCredentials;
+}
+
+export interface SandboxCredentials {
+  basware?: { clientId?: string; clientSecret?: string };
+  /** The Infor app and service account; `saak` must start with the tenant and '#' (ACME_PRD#…, apis/infor.md §3). */
+  infor?: Omit<InforClientRegistration, 'ti'>;
 }
 
 export const SANDBOX_BASWARE_CLIENT = { client_id: 'mlsync-sandbox', client_secret: 'sandbox-basware-secret-7d41' } as const;
@@ -55,27 +72,33 @@ export async function startInforBaswareSandbox(opts: PairSandboxOptions = {}): P
       paymentTerms: [...INFOR_SEED_PAYMENT_TERMS],
     },
   });
-  basware.registerClient({ ...SANDBOX_BASWARE_CLIENT });
-  if (invoiceSeed) {
-    try {
+  const baswareClient = {
+    client_id: opts.credentials?.basware?.clientId ?? SANDBOX_BASWARE_CLIENT.client_id,
+    client_secret: opts.credentials?.basware?.clientSecret ?? SANDBOX_BASWARE_CLIENT.client_secret,
+  };
+  let ionapi = infor.ionapi;
+  try {
+    basware.registerClient(baswareClient);
+    if (opts.credentials?.infor) ionapi = infor.registerClient(opts.credentials.infor);
+    if (invoiceSeed) {
       infor.seed(invoiceSeed.alreadyPostedInM3);
       basware.addAccountingDocuments(invoiceSeed.documents);
-    } catch (err) {
-      await Promise.all([infor.close(), basware.close()]);
-      throw err;
     }
+  } catch (err) {
+    await Promise.all([infor.close(), basware.close()]);
+    throw err;
   }
   const dir = mkdtempSync(join(tmpdir(), 'mlsync-sandbox-'));
   const ionapiFile = join(dir, 'sandbox.ionapi');
-  writeFileSync(ionapiFile, JSON.stringify(infor.ionapi, null, 2), { mode: 0o600 });
+  writeFileSync(ionapiFile, JSON.stringify(ionapi, null, 2), { mode: 0o600 });
   const env: Record<string, string> = {
     INFOR_IONAPI: ionapiFile,
     INFOR_COMPANY: SANDBOX_COMPANY.cono,
     INFOR_DIVISION: SANDBOX_COMPANY.divi,
     BASWARE_BASE_URL: basware.url,
     BASWARE_TOKEN_URL: `${basware.url}/v1/tokens`,
-    BASWARE_CLIENT_ID: SANDBOX_BASWARE_CLIENT.client_id,
-    BASWARE_CLIENT_SECRET: SANDBOX_BASWARE_CLIENT.client_secret,
+    BASWARE_CLIENT_ID: baswareClient.client_id,
+    BASWARE_CLIENT_SECRET: baswareClient.client_secret,
     BASWARE_REGION: 'EU',
     BASWARE_COMPANY_CODE: SANDBOX_COMPANY.basware,
     // Phase 2 finishes in ~150 ms here, so poll sooner than the 2 s a real tenant needs.

@@ -126,7 +126,7 @@ describe('Infor connector: token and transport', () => {
 });
 
 describe('Infor connector: token cache and watermarks', () => {
-  it('reuses the token of an earlier run from the encrypted cache under infor:<ti>:<ci>', async () => {
+  it('reuses the token of an earlier run from the encrypted cache, under a slot that does not show the client id', async () => {
     const gw = fakeInfor();
     serveSuppliers(gw);
     const store = createMemoryBlobStore();
@@ -135,9 +135,11 @@ describe('Infor connector: token cache and watermarks', () => {
       await collect(connector.readMirror('suppliers', null, ctx).items);
     }
     expect(gw.tokenRequests).toHaveLength(1);
-    const key = `infor:ACME_PRD:${ionapi.ci}`;
-    expect([...store.blobs.keys()]).toEqual([key]);
-    expect(store.blobs.get(key)?.toString('latin1')).not.toContain('access-1');
+    const keys = [...store.blobs.keys()];
+    expect(keys).toHaveLength(1);
+    expect(keys[0]).toMatch(/^infor:/);
+    expect(keys[0]).not.toContain(ionapi.ci);
+    expect(store.blobs.get(keys[0]!)?.toString('latin1')).not.toContain('access-1');
   });
 
   it('refuses a watermark that is not an M3 LMTS before any request', () => {
