@@ -128,6 +128,37 @@ export async function main(argv: string[]): Promise<number> {
       setCode(await validateCommand(pair, globals(cmd)));
     });
 
+  const secrets = program
+    .command('secrets')
+    .description('named secrets for pair configs (secret:<name>), in the OS keychain or the encrypted vault file');
+  secrets
+    .command('set')
+    .description('store a secret; the value comes from stdin or a hidden prompt, never from the command line')
+    .argument('<name>', "secret name: letters, digits, '.', '_' and '-'")
+    // Let a value typed after the name through, so the command refuses it with the reason instead of
+    // commander printing it back in "too many arguments" / "unknown option".
+    .allowExcessArguments()
+    .allowUnknownOption()
+    .action(async (name: string, _opts: object, cmd: Command) => {
+      const { secretsSetCommand } = await import('./commands/secrets.js');
+      setCode(await secretsSetCommand(name, cmd.args.slice(1), globals(cmd)));
+    });
+  secrets
+    .command('list')
+    .description('show which store is in use and the names of the secrets in it (never their values)')
+    .action(async (_opts: object, cmd: Command) => {
+      const { secretsListCommand } = await import('./commands/secrets.js');
+      setCode(await secretsListCommand(globals(cmd)));
+    });
+  secrets
+    .command('delete')
+    .description('remove a secret')
+    .argument('<name>', 'secret name')
+    .action(async (name: string, _opts: object, cmd: Command) => {
+      const { secretsDeleteCommand } = await import('./commands/secrets.js');
+      setCode(await secretsDeleteCommand(name, globals(cmd)));
+    });
+
   program
     .command('demo')
     .description('start the built-in sandbox for a pair on loopback and run the pair against it')

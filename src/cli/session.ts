@@ -2,13 +2,14 @@
  * What a command that works on a pair opens: the config (validated), the redactor that learned its
  * secrets, the ledger, the optional trace file and both connectors. Closing releases all of it.
  */
-import { loadPairConfig, type LoadedConfig } from '../config/load.js';
+import { loadPairConfig, resolvePairFile, type LoadedConfig } from '../config/load.js';
 import { resolveLedgerPath } from '../config/paths.js';
 import { createApConnector, createErpConnector } from '../connectors/registry.js';
 import type { ApConnector, ErpConnector } from '../connectors/types.js';
 import type { TraceSink } from '../http/types.js';
 import { CallRecorder } from '../http/recorder.js';
 import { Ledger } from '../ledger/ledger.js';
+import { secretResolverFor } from '../secrets/config-references.js';
 import { Redactor } from '../secrets/redactor.js';
 import { configDirOf, type GlobalOptions } from './globals.js';
 
@@ -34,13 +35,16 @@ export interface OpenOptions {
   interactive?: boolean;
 }
 
-export function loadConfig(pair: string, g: GlobalOptions, redactor: Redactor, env: NodeJS.ProcessEnv = process.env): LoadedConfig {
-  return loadPairConfig(pair, { configDir: configDirOf(g, env), env, redactor });
+/** The pair's config; `secret:<name>` values are read from the keychain or vault, opened only when the file has one. */
+export async function loadConfig(pair: string, g: GlobalOptions, redactor: Redactor, env: NodeJS.ProcessEnv = process.env): Promise<LoadedConfig> {
+  const configDir = configDirOf(g, env);
+  const resolveSecret = await secretResolverFor(resolvePairFile(pair, configDir), env);
+  return loadPairConfig(pair, { configDir, env, redactor, resolveSecret });
 }
 
 export async function openPair(pair: string, g: GlobalOptions, redactor: Redactor, opts: OpenOptions = {}): Promise<PairSession> {
   const env = opts.env ?? process.env;
-  const loaded = loadConfig(pair, g, redactor, env);
+  const loaded = await loadConfig(pair, g, redactor, env);
   let trace: TraceSink | undefined;
   if (g.trace) {
     const { openTraceFile } = await import('../http/trace.js');

@@ -20,7 +20,7 @@ const HEADER_BYTES = 1 + IV_BYTES + TAG_BYTES;
 /** Fixed HKDF salt: the material is already secret; the salt only separates mlsync from other HKDF users. */
 const HKDF_SALT = Buffer.from('mlsync/hkdf-salt/v1', 'utf8');
 /** scrypt cost (N = 2^15, r = 8, p = 1): about 100 ms and 32 MiB, once per run. */
-const SCRYPT = { N: 2 ** 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 } as const;
+export const SCRYPT = { N: 2 ** 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 } as const;
 export const PASSPHRASE_SALT_BYTES = 16;
 
 /** A sealed blob that cannot be opened: wrong key, tampered, truncated, or an unknown format. */

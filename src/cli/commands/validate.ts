@@ -12,7 +12,7 @@ export async function validateCommand(pair: string, g: GlobalOptions): Promise<E
   const out = new Output({ ...g, redactor });
   await out.prepare();
   try {
-    const loaded = loadConfig(pair, g, redactor);
+    const loaded = await loadConfig(pair, g, redactor);
     // Building the connectors reads what the config points at (the .ionapi file) without any request.
     const deps = { redactor, configDir: loaded.dir };
     const erp = await createErpConnector(loaded.config.erp, deps);
