@@ -3,7 +3,6 @@
  * when it fits Basware's 36 characters, otherwise the UUID v5 of that string, so the same ERP record
  * always maps to the same Basware record, run after run and machine after machine.
  */
-import { createHash } from 'node:crypto';
 
 /** Entity tags inside an externalCode. Changing one would duplicate every record of that entity in Basware. */
 export const EXTERNAL_CODE_ENTITY = {
