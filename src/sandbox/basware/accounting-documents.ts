@@ -9,6 +9,7 @@ import type { ApiContext } from './api-route.js';
 import { parseListQuery, queryValue, takePage } from './paging.js';
 import type { Phase2Job } from './phase2-queue.js';
 import { withoutNulls } from './record-compare.js';
+import { matchingSubscriptions } from './subscriptions.js';
 import { completeRequestStatus, createRequestStatus } from './request-status.js';
 import {
   CONTINUATION_RESPONSE_HEADER,
@@ -59,7 +60,21 @@ export function addAccountingDocuments(state: SimState, docs: unknown): void {
     else prepared.push(result.value as JsonRecord);
   }
   if (problems.length > 0) throw new Error(`invalid accounting documents: ${problems.join(' | ')}`);
-  for (const doc of prepared) state.store.accountingDocuments.set(String(doc.invoiceId), doc);
+  for (const doc of prepared) {
+    const invoiceId = String(doc.invoiceId);
+    const previousStatus = state.store.accountingDocuments.get(invoiceId)?.processingStatus;
+    state.store.accountingDocuments.set(invoiceId, doc);
+    // Only a document *entering* WaitingForTransfer notifies (§6, §9 item 40); a re-post while waiting does not.
+    if (doc.processingStatus === WAITING && previousStatus !== WAITING) notifyEntered(state, invoiceId, WAITING);
+  }
+}
+
+const DOCUMENT_TASK_TYPE = 'AccountingDocuments';
+
+/** One push-notification task per matching subscription, delivered in the background (§6). */
+function notifyEntered(state: SimState, invoiceId: string, status: string): void {
+  const targets = matchingSubscriptions(state, DOCUMENT_TASK_TYPE, status);
+  if (targets.length > 0) state.notifications.createTasks(DOCUMENT_TASK_TYPE, status, invoiceId, targets);
 }
 
 /** 302 to a pre-signed copy of `body`; the continuation token goes where `continuationTokenOn` says (§3.3, M5). */

@@ -45,6 +45,10 @@ export interface BaswareSimConfig {
   companies: string[];
   /** Payment term codes that exist in P2P; a vendor using another is a phase-2 item error (§4.4). */
   paymentTerms: string[];
+  /** Waits before delivery attempts 2, 3, … of a push notification (§6: 30 s, 2 min, 10 min, 30 min); tests shorten them. */
+  webhookRetryDelaysMs: number[];
+  /** A webhook that has not answered within this long counts as a failed attempt (§6: 10 s). */
+  webhookTimeoutMs: number;
 
   // ---- Fault switches (simulator only). Counters go down as they fire; 0 / null means off. ----
   /** Every request (API, `/_s3`, not `/_sim`) waits this long before it is handled. */
@@ -73,6 +77,8 @@ export const DEFAULT_CONFIG: BaswareSimConfig = {
   maxDocsPerPage: null,
   companies: ['BW00'],
   paymentTerms: ['Net30'],
+  webhookRetryDelaysMs: [30_000, 120_000, 600_000, 1_800_000],
+  webhookTimeoutMs: 10_000,
   latencyMs: 0,
   fail5xxNext: { count: 0 },
   fail500Next: { count: 0 },
@@ -100,6 +106,8 @@ export const configPatchSchema = z
     maxDocsPerPage: z.number().int().positive().nullable(),
     companies: z.array(z.string().min(1)),
     paymentTerms: z.array(z.string().min(1)),
+    webhookRetryDelaysMs: z.array(z.number().int().min(0)),
+    webhookTimeoutMs: z.number().int().positive(),
     latencyMs: z.number().int().min(0),
     fail5xxNext: faultSpec,
     fail500Next: faultSpec,

@@ -72,6 +72,8 @@ export function registerControlRoutes(server: SimServer, state: SimState, reset:
     }),
   );
   server.route('GET', '/_sim/requests', () => ({ status: 200, body: server.log }));
+  // Not in §8: the push-notification delivery log, for harnesses that run the simulator in another process.
+  server.route('GET', '/_sim/deliveries', () => ({ status: 200, body: state.notifications.deliveries() }));
   // Not in §8: a dump of everything stored, for harnesses that run the simulator in another process.
   server.route('GET', '/_sim/store', () => ({
     status: 200,

@@ -1,7 +1,8 @@
 /**
  * Basware P2P API simulator: an independent implementation of apis/basware.md (tokens, master-data
  * imports with two-phase request status, reads with continuation tokens, order-line PATCH, accounting
- * documents behind pre-signed redirects) plus the `/_sim/*` control endpoints of §8. One instance is one
+ * documents behind pre-signed redirects, push-notification subscriptions with signed, retried deliveries)
+ * plus the `/_sim/*` control endpoints of §8. One instance is one
  * region with its own token issuer.
  */
 import { randomUUID } from 'node:crypto';
@@ -16,6 +17,8 @@ import { registerOrderLinePatchRoute } from './order-line-patch.js';
 import { registerRequestStatusRoutes } from './request-status.js';
 import { notFound, tooLarge } from './responses.js';
 import { SimState } from './state.js';
+import type { DeliveryAttempt } from './notifications.js';
+import { registerSubscriptionRoutes } from './subscriptions.js';
 import type { BaswareSimStoreView } from './store.js';
 import { tokenHandler } from './token-endpoint.js';
 import type { BaswareSimRegion, ClientRegistration } from './token-authority.js';
@@ -24,6 +27,15 @@ export type { BaswareSimConfig, BaswareSimConfigPatch, FaultSpec, RateLimitFault
 export { DEFAULT_CONFIG } from './config.js';
 export type { BaswareSimStoreView, JsonRecord, RequestStatusRecord } from './store.js';
 export type { BaswareSimRegion, ClientRegistration } from './token-authority.js';
+export type { DeliveryAttempt, NotificationTask, TaskHistoryEntry, TaskStatus } from './notifications.js';
+export type { Subscription } from './subscriptions.js';
+export {
+  DELIVERY_ATTEMPT_HEADER,
+  NOTIFICATION_CONTENT_TYPE,
+  SIGNATURE_HEADER,
+  TIMESTAMP_HEADER,
+  signNotification,
+} from './notification-signing.js';
 
 /** Largest request body Basware accepts; larger ones get 413 (§3.4). */
 const MAX_BODY_BYTES = 6_291_456;
@@ -54,6 +66,10 @@ export interface BaswareSimulator {
   store: BaswareSimStoreView;
   /** Resolve once every queued phase-2 request has been processed (tests use it instead of sleeping). */
   drain(): Promise<void>;
+  /** Every push-notification delivery attempt so far, ConnectionTests included, oldest first. */
+  deliveries(): DeliveryAttempt[];
+  /** Resolve once every pending notification task has ended (Completed or Failed), retries included. */
+  drainDeliveries(): Promise<void>;
   /** As `POST /_sim/reset`: data, tokens, queue, armed faults, request log and clock offset; config and clients stay. */
   reset(): void;
   close(): Promise<void>;
@@ -78,6 +94,7 @@ export async function startBaswareSimulator(opts: BaswareSimOptions = {}): Promi
   registerOrderLinePatchRoute(server, state);
   registerMasterDataRoutes(server, state);
   registerAccountingDocumentRoutes(server, state);
+  registerSubscriptionRoutes(server, state);
   registerControlRoutes(server, state, reset);
   // Anything else under /v1 still carries a request id.
   server.route('*', '/v1/*rest', () => notFound(randomUUID()));
@@ -95,9 +112,12 @@ export async function startBaswareSimulator(opts: BaswareSimOptions = {}): Promi
     addAccountingDocuments: (docs) => addAccountingDocuments(state, docs),
     store: state.store,
     drain: () => state.queue.drain(),
+    deliveries: () => state.notifications.deliveries(),
+    drainDeliveries: () => state.notifications.drain(),
     reset,
     close: async () => {
       state.queue.stop();
+      state.notifications.stop();
       await server.close();
     },
   };
