@@ -13,6 +13,8 @@ import { AuditLog } from './audit-log.js';
 import type { AuditAppend } from './audit-log.js';
 import { BlobStore } from './blob-store.js';
 import { LEDGER_ERROR, LedgerError } from './errors.js';
+import { DEFAULT_DEDUP_TTL_HOURS, INBOX_STATE, InboxStore } from './inbox-store.js';
+import type { AcceptResult, InboxNotification, InboxRow, InboxState } from './inbox-store.js';
 import { migrate, schemaVersion } from './migrate.js';
 import { RecordStore } from './record-store.js';
 import type { RecordCount, RecordFilter } from './record-store.js';
@@ -34,6 +36,8 @@ import { Watermarks } from './watermarks.js';
 import type { WatermarkRow } from './watermarks.js';
 
 export { newRunId } from './run-store.js';
+export { DEFAULT_DEDUP_TTL_HOURS, INBOX_STATE } from './inbox-store.js';
+export type { AcceptResult, InboxNotification, InboxRow, InboxState } from './inbox-store.js';
 
 export interface LedgerOptions {
   /** Scrubs audit details, record errors and run errors before they are stored. */
@@ -45,6 +49,9 @@ export interface LedgerOptions {
 }
 
 const KNOWN_STATES = new Set<string>(Object.values(RECORD_STATE));
+const KNOWN_INBOX_STATES = new Set<string>(Object.values(INBOX_STATE));
+/** Audit action of an accepted notification, written in the same transaction as the inbox row. */
+const AUDIT_WEBHOOK_ACCEPTED = 'webhook.accepted';
 
 export class Ledger implements TokenBlobStore {
   readonly file: string;
@@ -57,6 +64,7 @@ export class Ledger implements TokenBlobStore {
   private readonly watermarks: Watermarks;
   private readonly locks: RunLocks;
   private readonly blobs: BlobStore;
+  private readonly inbox: InboxStore;
 
   private constructor(file: string, db: Database, opts: LedgerOptions) {
     this.file = file;
@@ -69,6 +77,7 @@ export class Ledger implements TokenBlobStore {
     this.watermarks = new Watermarks(db);
     this.locks = new RunLocks(db, opts.locks);
     this.blobs = new BlobStore(db);
+    this.inbox = new InboxStore(db);
   }
 
   /** Opens (creating folder and file, mode 0600) and migrates the ledger. Throws LedgerError. */
@@ -197,6 +206,59 @@ export class Ledger implements TokenBlobStore {
 
   verifyAudit(): AuditVerifyResult {
     return this.auditLog.verify();
+  }
+
+  // ── webhook inbox ───────────────────────────────────────────────────────────────────────────
+
+  /**
+   * Stores an accepted notification and its audit entry in ONE committed transaction (call it before
+   * answering 200). 'duplicate' when the taskId is already in the inbox: nothing is written.
+   */
+  acceptNotification(pair: string, n: InboxNotification): AcceptResult {
+    const accept = this.db.transaction((): AcceptResult => {
+      const ts = this.now().toISOString();
+      const result = this.inbox.accept(pair, n, ts);
+      if (result === 'accepted') {
+        this.auditLog.append(
+          pair,
+          null,
+          {
+            action: AUDIT_WEBHOOK_ACCEPTED,
+            outcome: 'ok',
+            detail: { taskId: n.taskId, documentId: n.documentId, taskType: n.taskType, taskSubType: n.taskSubType ?? null },
+          },
+          ts,
+        );
+      }
+      return result;
+    });
+    return accept.immediate();
+  }
+
+  /** Rows still to handle (state new or processing), oldest first. Drain them under the pair lock. */
+  pendingInbox(pair: string): InboxRow[] {
+    return this.inbox.pending(pair);
+  }
+
+  getInboxEntry(taskId: string): InboxRow | undefined {
+    return this.inbox.get(taskId);
+  }
+
+  /** Moves a row to `state` (processing counts an attempt); `error` is redacted, omitted clears it. false if unknown. */
+  markInbox(taskId: string, state: InboxState, error?: string): boolean {
+    if (!KNOWN_INBOX_STATES.has(state)) {
+      throw new LedgerError(
+        LEDGER_ERROR.INVALID_STATE,
+        `ledger: '${state}' is not an inbox state (${[...KNOWN_INBOX_STATES].join(', ')})`,
+      );
+    }
+    const stored = error === undefined ? null : this.redactor ? this.redactor.text(error) : error;
+    return this.inbox.mark(taskId, state, stored, this.now().toISOString());
+  }
+
+  /** Drops done rows received more than `ttlHours` ago (their taskIds stop de-duplicating). Returns how many. */
+  purgeInbox(ttlHours: number = DEFAULT_DEDUP_TTL_HOURS): number {
+    return this.inbox.purge(ttlHours, this.now());
   }
 
   // ── token blobs (TokenBlobStore) ────────────────────────────────────────────────────────────

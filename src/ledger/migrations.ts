@@ -104,6 +104,28 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'webhook inbox',
+    up: `
+      -- Accepted push notifications (src/webhook), written before the receiver answers 200 and drained
+      -- under the pair lock. task_id is the de-dup key for redeliveries (apis/basware.md §6, step 5).
+      CREATE TABLE webhook_inbox (
+        task_id       TEXT PRIMARY KEY,
+        pair          TEXT NOT NULL,
+        document_id   TEXT NOT NULL,
+        task_type     TEXT NOT NULL,
+        task_sub_type TEXT,
+        received_at   TEXT NOT NULL,
+        state         TEXT NOT NULL CHECK (state IN ('new', 'processing', 'done')),
+        attempts      INTEGER NOT NULL DEFAULT 0,
+        last_error    TEXT,
+        updated_at    TEXT NOT NULL
+      );
+      CREATE INDEX webhook_inbox_pair_state ON webhook_inbox (pair, state, received_at);
+      CREATE INDEX webhook_inbox_received ON webhook_inbox (received_at);
+    `,
+  },
 ];
 
 /** The schema version this build of mlsync writes. */
