@@ -1,21 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { EXIT } from '../../src/exit-codes.js';
 import { FLOWS, selectFlows } from '../../src/engine/flows.js';
-import { ConfigError } from '../../src/errors.js';
 import { FakeAp, FakeErp } from './fakes.js';
+import { configError } from '../support/config-error.js';
 
 const erp = new FakeErp({ mirrorEntities: ['glAccounts', 'purchaseOrders', 'suppliers'] });
 const ap = new FakeAp({ mirrorTargets: ['costCenters', 'purchaseOrders', 'glAccounts', 'suppliers'] });
 
-function configError(fn: () => unknown): ConfigError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    return err as ConfigError;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 describe('selectFlows', () => {
   it('runs every flow both sides support, suppliers before purchase orders, when none are asked for', () => {

@@ -15,7 +15,7 @@ import { isDecimal } from './amounts.js';
 import { type M3Record, notFound } from './envelope.js';
 import { faultHook } from './faults.js';
 import { Gateway, GATEWAY_ROUTE } from './gateway.js';
-import { applyPayment, TRCD_SUPPLIER_INVOICE } from './invoice-posting.js';
+import { applyPayment } from './invoice-posting.js';
 import { isValidYmd, LmtsSource, ymd } from './m3-time.js';
 import { defaultInforSeed } from './seed/default-seed.js';
 import { Prng } from './seed/prng.js';
@@ -166,18 +166,7 @@ class InforSim implements InforSimulator, ControlTarget {
     const date = p.date ?? ymd(this.server.clock.now());
     if (!isValidYmd(date)) throw new Error(`date ${date} is not yyyyMMdd`);
     if (typeof p.amount !== 'string' || !isDecimal(p.amount)) throw new Error(`amount ${String(p.amount)} is not a decimal like 1250.00`);
-    const invoice = this.store.ledger
-      .values()
-      .find(
-        ({ record: r }) =>
-          r.CONO === cono &&
-          r.DIVI === divi &&
-          r.TRCD === TRCD_SUPPLIER_INVOICE &&
-          r.SUNO === p.SUNO &&
-          r.SINO === p.SINO &&
-          r.INYR === p.INYR &&
-          (p.SPYN === undefined || r.SPYN === p.SPYN),
-      );
+    const invoice = this.store.findSupplierInvoice({ cono, divi, suno: p.SUNO, sino: p.SINO, inyr: p.INYR, ...(p.SPYN !== undefined ? { spyn: p.SPYN } : {}) });
     if (!invoice) throw new Error(`Invoice ${p.SINO} does not exist`);
     applyPayment(this.store, invoice, { amount: p.amount, date });
     return { ...invoice.record };

@@ -6,7 +6,7 @@
 import { formatCents, multiplyToCents, toCents } from './amounts.js';
 import type { M3Record } from './envelope.js';
 import { fieldDef } from './fields.js';
-import { postBatch, SUPA } from './invoice-posting.js';
+import { postBatch, SUPA, TRCD_SUPPLIER_INVOICE } from './invoice-posting.js';
 import { LmtsSource } from './m3-time.js';
 import type { InforSeed, InvoiceBatchSeed, LedgerInvoiceSeed } from './seed/types.js';
 
@@ -128,6 +128,22 @@ export class M3Store {
   readonly lmts: LmtsSource;
   private nextInbn = FIRST_INBN;
   private nextJrno = FIRST_JRNO;
+
+  /** The supplier invoice (TRCD 40) of the ledger with this key; the payee only checked when given. */
+  findSupplierInvoice(k: { cono: string; divi: string; suno: string; sino: string; inyr: string; spyn?: string }): LedgerInvoice | undefined {
+    return this.ledger
+      .values()
+      .find(
+        ({ record: r }) =>
+          r.CONO === k.cono &&
+          r.DIVI === k.divi &&
+          r.TRCD === TRCD_SUPPLIER_INVOICE &&
+          r.SUNO === k.suno &&
+          r.SINO === k.sino &&
+          r.INYR === k.inyr &&
+          (k.spyn === undefined || r.SPYN === k.spyn),
+      );
+  }
 
   constructor(
     lmts: LmtsSource,

@@ -7,16 +7,8 @@ import { loadIonApi } from '../../../src/connectors/infor/ionapi.js';
 import { ConfigError } from '../../../src/errors.js';
 import { Redactor } from '../../../src/secrets/redactor.js';
 import { HERE, inforConfig, ionapi } from './fake-gateway.js';
+import { configError } from '../../support/config-error.js';
 
-function configError(fn: () => unknown): ConfigError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    return err as ConfigError;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 describe('.ionapi loading', () => {
   it('resolves a relative path from the config directory and derives the gateway base and token URL', () => {

@@ -1,6 +1,5 @@
 /** APS200MI/GetInvTotInfo — a ledger invoice and its payment status (apis/infor.md §5.12). */
 import { M3_ERROR_CODE, M3Error } from '../envelope.js';
-import { TRCD_SUPPLIER_INVOICE } from '../invoice-posting.js';
 import type { TransactionDef } from './types.js';
 
 export const getInvTotInfo: TransactionDef = {
@@ -13,18 +12,7 @@ export const getInvTotInfo: TransactionDef = {
     'RECO', 'REDE', 'PCUA', 'OCUA', 'PYST', 'LMTS',
   ],
   run({ input, cono, divi, store }) {
-    const found = store.ledger
-      .values()
-      .find(
-        ({ record: r }) =>
-          r.CONO === cono &&
-          r.DIVI === divi &&
-          r.TRCD === TRCD_SUPPLIER_INVOICE &&
-          r.SPYN === input.SPYN &&
-          r.SUNO === input.SUNO &&
-          r.SINO === input.SINO &&
-          r.INYR === input.INYR,
-      );
+    const found = store.findSupplierInvoice({ cono, divi, suno: input.SUNO!, sino: input.SINO!, inyr: input.INYR!, spyn: input.SPYN! });
     // Not (yet) in the ledger: a business error, not an empty list (§5.12, §7 item 9).
     if (!found) throw new M3Error('Record does not exist', M3_ERROR_CODE.NOT_FOUND, 'SINO');
     return [found.record];
