@@ -90,7 +90,7 @@ interface Sides {
   docs: ApDocuments;
 }
 
-function sidesOf(ctx: Pick<InvoiceFlowContext, 'erp' | 'ap'>): Sides {
+export function invoiceSides(ctx: Pick<InvoiceFlowContext, 'erp' | 'ap'>): Sides {
   if (!ctx.erp.invoices || !ctx.ap.documents) {
     throw new ConfigError(`${ctx.erp.displayName} and ${ctx.ap.displayName} cannot exchange invoices in this version.`);
   }
@@ -123,7 +123,7 @@ export function missingMappings(ledger: EngineLedger, pair: string, invoice: ApI
 }
 
 export async function runInvoiceFlow(ctx: InvoiceFlowContext, counts: FlowCounts): Promise<void> {
-  const sides = sidesOf(ctx);
+  const sides = invoiceSides(ctx);
   const progress = (phase: ProgressEvent['phase']) => ctx.onProgress?.({ flow: INVOICES_FLOW, phase, counts: { ...counts } });
   const checkStop = () => {
     const reason = ctx.stopReason();
@@ -135,13 +135,16 @@ export async function runInvoiceFlow(ctx: InvoiceFlowContext, counts: FlowCounts
   for await (const item of sides.docs.readApproved()) {
     checkStop();
     counts.read += 1;
-    handled.add(item.key);
     const row = ctx.ledger.getRecord(ctx.pair, INVOICES_FLOW, item.key);
     if (item.invalid !== undefined) {
-      if (row && (row.state === RECORD_STATE.POSTED || row.state === RECORD_STATE.CONFIRMED)) continue;
+      // A document that no longer reads never undoes the outbox: a record already posting or posted goes on
+      // from the invoice stored when it was read (the resume pass below), a confirmed one is done.
+      if (row && (row.state === RECORD_STATE.POSTING || row.state === RECORD_STATE.POSTED || row.state === RECORD_STATE.CONFIRMED)) continue;
+      handled.add(item.key);
       hold(ctx, item.key, `Basware document cannot be read: ${item.invalid}`, { invoice: item.raw ?? null }, counts);
       continue;
     }
+    handled.add(item.key);
     if (row?.state === RECORD_STATE.FAILED) {
       // A definite refusal stays failed until someone fixes the cause and replays it.
       counts.failed += 1;
@@ -329,4 +332,3 @@ async function fail(
   });
 }
 
-export { sidesOf as invoiceSides };
