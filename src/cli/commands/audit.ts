@@ -1,12 +1,9 @@
 /** `mlsync audit`: the per-record audit trail, one record's history, and the hash-chain check. */
 import type { AuditEntry } from '../../ledger/types.js';
 import { ConfigError } from '../../errors.js';
-import { Redactor } from '../../secrets/redactor.js';
-import { reportError } from '../errors.js';
 import { EXIT, type ExitCode } from '../../exit-codes.js';
 import type { GlobalOptions } from '../globals.js';
-import { Output } from '../output.js';
-import { openExistingLedger } from './ledger-access.js';
+import { withExistingLedger } from './ledger-access.js';
 
 /** `--since`: an ISO date or date-time, or a span back from now such as 30m, 24h, 7d. */
 export function parseSince(value: string, now = new Date()): string {
@@ -70,15 +67,11 @@ function entryTable(entries: AuditEntry[]): { head: string[]; rows: Array<Array<
 }
 
 export async function auditListCommand(pair: string | undefined, opts: Record<string, string>, g: GlobalOptions): Promise<ExitCode> {
-  const redactor = new Redactor();
-  const out = new Output({ ...g, redactor });
-  await out.prepare();
-  let ledger;
-  try {
+  return withExistingLedger(g, ({ out, ledger: openLedger }) => {
     const limit = Number.parseInt(opts.limit ?? '50', 10);
     if (!Number.isFinite(limit) || limit < 1) throw new ConfigError(`--limit: expected a positive number, got "${opts.limit}"`);
     const since = opts.since ? parseSince(opts.since) : undefined;
-    ledger = openExistingLedger(g, redactor);
+    const ledger = openLedger();
     const entries = ledger.listAudit({ pair, flow: opts.flow, outcome: opts.status, since, limit });
     out.json(entries);
     if (entries.length === 0) out.info('No audit entries match.');
@@ -87,24 +80,16 @@ export async function auditListCommand(pair: string | undefined, opts: Record<st
       out.table(t.head, t.rows);
     }
     return EXIT.OK;
-  } catch (err) {
-    return reportError(err, out);
-  } finally {
-    ledger?.close();
-  }
+  });
 }
 
 export async function auditShowCommand(id: string, g: GlobalOptions): Promise<ExitCode> {
-  const redactor = new Redactor();
-  const out = new Output({ ...g, redactor });
-  await out.prepare();
-  let ledger;
-  try {
+  return withExistingLedger(g, ({ out, ledger: openLedger }) => {
     const n = Number.parseInt(id.replace(/^#/, ''), 10);
     if (!Number.isInteger(n) || n < 1 || String(n) !== id.replace(/^#/, '')) {
       throw new ConfigError(`"${id}" is not a record id; ids are the numbers in the Id column of \`mlsync status\` and the Record column of \`mlsync audit\`.`);
     }
-    ledger = openExistingLedger(g, redactor);
+    const ledger = openLedger();
     const record = ledger.getRecordById(n);
     if (!record) throw new ConfigError(`No record ${n} in ${ledger.file}.`);
     const entries = ledger.listAudit({ recordId: n, limit: 10_000 }).reverse();
@@ -118,20 +103,12 @@ export async function auditShowCommand(id: string, g: GlobalOptions): Promise<Ex
     out.table(t.head, t.rows);
     if (out.verbose) out.info(`Last content sent:\n${JSON.stringify(record.payload, null, 2)}`);
     return EXIT.OK;
-  } catch (err) {
-    return reportError(err, out);
-  } finally {
-    ledger?.close();
-  }
+  });
 }
 
 export async function auditVerifyCommand(g: GlobalOptions): Promise<ExitCode> {
-  const redactor = new Redactor();
-  const out = new Output({ ...g, redactor });
-  await out.prepare();
-  let ledger;
-  try {
-    ledger = openExistingLedger(g, redactor);
+  return withExistingLedger(g, ({ out, ledger: openLedger }) => {
+    const ledger = openLedger();
     const result = ledger.verifyAudit();
     out.json({ ledger: ledger.file, ...result });
     if (result.ok) {
@@ -143,9 +120,5 @@ export async function auditVerifyCommand(g: GlobalOptions): Promise<ExitCode> {
         `Entries from there on cannot be trusted; keep a copy of ${ledger.file} for investigation.`,
     );
     return EXIT.PARTIAL;
-  } catch (err) {
-    return reportError(err, out);
-  } finally {
-    ledger?.close();
-  }
+  });
 }

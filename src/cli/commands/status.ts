@@ -1,19 +1,12 @@
 /** `mlsync status [pair]`: last runs, watermarks, counts by state, and the review queue with reasons. */
-import { Redactor } from '../../secrets/redactor.js';
 import { RECORD_STATE } from '../../model/entities.js';
-import { reportError } from '../errors.js';
 import { EXIT, type ExitCode } from '../../exit-codes.js';
 import type { GlobalOptions } from '../globals.js';
-import { Output } from '../output.js';
-import { openExistingLedger } from './ledger-access.js';
+import { withExistingLedger } from './ledger-access.js';
 
 export async function statusCommand(pair: string | undefined, opts: { limit: string }, g: GlobalOptions): Promise<ExitCode> {
-  const redactor = new Redactor();
-  const out = new Output({ ...g, redactor });
-  await out.prepare();
-  let ledger;
-  try {
-    ledger = openExistingLedger(g, redactor);
+  return withExistingLedger(g, ({ out, ledger: openLedger }) => {
+    const ledger = openLedger();
     const limit = Math.max(1, Number.parseInt(opts.limit, 10) || 20);
     const runs = ledger.listRuns({ pair, limit: 5 });
     const watermarks = ledger.listWatermarks(pair);
@@ -57,9 +50,5 @@ export async function statusCommand(pair: string | undefined, opts: { limit: str
       );
     }
     return EXIT.OK;
-  } catch (err) {
-    return reportError(err, out);
-  } finally {
-    ledger?.close();
-  }
+  });
 }
